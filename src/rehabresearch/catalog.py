@@ -1,0 +1,283 @@
+"""The data catalog: every dataset the project uses, where it came from, and how to load it safely.
+
+Each dataset has one YAML entry in ``data/catalog/<name>.yaml``::
+
+    name: moj_proven_reoffending_2016
+    title: MoJ proven reoffending headline series, 2000-2014
+    description: ...
+    kind: external            # transcribed | external | package | synthetic
+    file: moj/proven_reoffending_2016.csv   # under data/raw (transcribed) or data/raw/external
+    url: https://...          # external only: the original address, pinned to a commit
+    mirror_path: moj_proven_reoffending/proven_reoffending_consultation_tables_2016.csv
+    sha256: a47a...
+    licence: Open Government Licence v3.0
+    source: [{document: ..., section: ...}]
+    identifiers: [name, dob]  # direct identifiers, dropped at load
+    format: csv               # csv | json (json needs json_records: key of the record list)
+    schema: {columns: {...}, unique: [...]}
+
+``package`` entries name a file shipped inside an installed package
+(``package_file: lifelines/datasets/rossi.csv``); ``synthetic`` entries name a
+seeded generator (``generator: module:function``) and have no file.
+
+Every load is remembered (name and sha256) so a run record can list its inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import json
+import os
+import shutil
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from . import paths
+from .io import atomic_path
+from .validation import validate
+
+KINDS = ("transcribed", "external", "package", "synthetic")
+_ENTRY_FIELDS = {
+    "name", "title", "description", "kind", "file", "url", "mirror_path", "sha256", "licence", "source",
+    "identifiers", "format", "json_records", "schema", "package_file", "generator", "notes",
+}
+
+#: name -> sha256 (or "synthetic:<generator>") of every dataset loaded in this process.
+LOADED: dict[str, str] = {}
+
+
+class CatalogError(KeyError):
+    """A dataset name or catalog entry is wrong."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; keep it readable
+        return str(self.args[0])
+
+
+class DataNotAvailable(FileNotFoundError):
+    """An external dataset has not been fetched; the message gives the command that fetches it."""
+
+
+class ChecksumError(ValueError):
+    """A file's sha256 differs from the catalog's."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    title: str
+    description: str
+    kind: str
+    licence: str
+    source: list[dict[str, Any]]
+    sha256: str | None = None
+    file: str | None = None
+    url: str | None = None
+    mirror_path: str | None = None
+    identifiers: tuple[str, ...] = ()
+    format: str = "csv"
+    json_records: str | None = None
+    schema: dict | None = None
+    package_file: str | None = None
+    generator: str | None = None
+    notes: str | None = None
+    entry_path: Path | None = field(default=None, compare=False)
+
+    @property
+    def path(self) -> Path | None:
+        """Where the file lives (or will live, once fetched)."""
+        if self.kind == "transcribed":
+            return paths.RAW_DIR / self.file
+        if self.kind == "external":
+            return paths.EXTERNAL_DIR / self.file
+        if self.kind == "package":
+            package, _, rel = self.package_file.partition("/")
+            spec = importlib.util.find_spec(package)
+            if spec is None or not spec.submodule_search_locations:
+                raise DataNotAvailable(f"dataset {self.name!r} needs the package {package!r}, which is not installed")
+            return Path(list(spec.submodule_search_locations)[0]) / rel
+        return None
+
+    @property
+    def fetch_command(self) -> str:
+        return f"rehabresearch data fetch {self.name}"
+
+    def is_present(self) -> bool:
+        if self.kind == "synthetic":
+            return True
+        try:
+            return self.path.is_file()
+        except DataNotAvailable:
+            return False
+
+    def source_text(self) -> str:
+        """One line naming every source, for captions and the index."""
+        parts = []
+        for s in self.source:
+            text = s.get("document", "")
+            if s.get("section"):
+                text += f", {s['section']}"
+            parts.append(text)
+        return "; ".join(parts)
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _parse_entry(path: Path) -> Dataset:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    unknown = set(raw) - _ENTRY_FIELDS
+    if unknown:
+        raise CatalogError(f"catalog entry {path}: unknown fields {sorted(unknown)}")
+    for required in ("name", "title", "description", "kind", "licence", "source"):
+        if not raw.get(required):
+            raise CatalogError(f"catalog entry {path}: missing field {required!r}")
+    if raw["name"] != path.stem:
+        raise CatalogError(f"catalog entry {path}: name {raw['name']!r} must match the file name {path.stem!r}")
+    kind = raw["kind"]
+    if kind not in KINDS:
+        raise CatalogError(f"catalog entry {path}: kind {kind!r} is not one of {KINDS}")
+    needs = {"transcribed": ("file", "sha256"), "external": ("file", "sha256", "url"),
+             "package": ("package_file", "sha256"), "synthetic": ("generator",)}[kind]
+    for required in needs:
+        if not raw.get(required):
+            raise CatalogError(f"catalog entry {path}: a {kind} dataset needs {required!r}")
+    source = raw["source"] if isinstance(raw["source"], list) else [raw["source"]]
+    raw = {**raw, "source": source, "identifiers": tuple(raw.get("identifiers") or ())}
+    return Dataset(**raw, entry_path=path)
+
+
+def datasets(catalog_dir: Path | None = None) -> dict[str, Dataset]:
+    """Every catalog entry, by name."""
+    folder = catalog_dir or paths.CATALOG_DIR
+    return {p.stem: _parse_entry(p) for p in sorted(folder.glob("*.yaml"))}
+
+
+def get(name: str) -> Dataset:
+    """The catalog entry called ``name``."""
+    entries = datasets()
+    if name not in entries:
+        raise CatalogError(f"no dataset called {name!r} in the catalog; known: {', '.join(entries)}")
+    return entries[name]
+
+
+def status(ds: Dataset) -> str:
+    """'present', 'absent' (with the fetch command), or 'checksum mismatch'."""
+    if ds.kind == "synthetic":
+        return "generated on load"
+    if not ds.is_present():
+        return f"absent (run: {ds.fetch_command})" if ds.kind == "external" else "absent"
+    return "present" if sha256_file(ds.path) == ds.sha256 else "checksum mismatch"
+
+
+def mirror_dir() -> Path | None:
+    value = os.environ.get(paths.MIRROR_ENV)
+    return Path(value).expanduser().resolve() if value else None
+
+
+def fetch(name: str, *, force: bool = False, mirror: str | os.PathLike | None = None, progress=print) -> Path:
+    """Bring an external dataset into ``data/raw/external`` from its mirror or its original address.
+
+    The file is verified against the catalog's sha256 before it is kept; on a
+    mismatch nothing is kept and :class:`ChecksumError` names both digests.
+    """
+    ds = get(name)
+    if ds.kind != "external":
+        raise CatalogError(f"dataset {name!r} is {ds.kind}, not external: nothing to fetch")
+    target = ds.path
+    if target.is_file() and not force:
+        if sha256_file(target) == ds.sha256:
+            progress(f"{name}: already present at {target}")
+            return target
+        progress(f"{name}: file at {target} fails its checksum; fetching again")
+    mirror_root = Path(mirror) if mirror else mirror_dir()
+    with atomic_path(target) as tmp:
+        if mirror_root is not None and ds.mirror_path and (mirror_root / ds.mirror_path).is_file():
+            origin = mirror_root / ds.mirror_path
+            progress(f"{name}: copying from mirror {origin}")
+            shutil.copyfile(origin, tmp)
+        else:
+            origin = ds.url
+            progress(f"{name}: downloading {origin}")
+            try:
+                with urllib.request.urlopen(ds.url, timeout=60) as response, open(tmp, "wb") as out:
+                    shutil.copyfileobj(response, out)
+            except OSError as exc:
+                hint = f" (or set {paths.MIRROR_ENV} to a folder holding {ds.mirror_path})" if ds.mirror_path else ""
+                raise DataNotAvailable(f"{name}: could not download {ds.url}: {exc}{hint}") from exc
+        digest = sha256_file(tmp)
+        if digest != ds.sha256:
+            raise ChecksumError(
+                f"{name}: sha256 of {origin} is {digest}, but the catalog expects {ds.sha256}; the file was not kept"
+            )
+    progress(f"{name}: verified sha256 and saved to {target}")
+    return target
+
+
+def _read_file(ds: Dataset, path: Path) -> pd.DataFrame:
+    if ds.format == "csv":
+        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    if ds.format == "json":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        records = data[ds.json_records] if ds.json_records else data
+        return pd.DataFrame.from_records(records)
+    raise CatalogError(f"dataset {ds.name!r}: unknown format {ds.format!r}")
+
+
+def load(name: str, *, validate_schema: bool = True, **generator_kwargs: Any) -> pd.DataFrame:
+    """Load a dataset by name: verify its sha256, drop direct identifiers, validate its schema.
+
+    Synthetic datasets pass ``generator_kwargs`` (e.g. ``seed``, ``n``) to their generator.
+    """
+    ds = get(name)
+    if ds.kind == "synthetic":
+        module_name, _, func_name = ds.generator.partition(":")
+        df = getattr(importlib.import_module(module_name), func_name)(**generator_kwargs)
+        LOADED[name] = f"synthetic:{ds.generator}:{json.dumps(generator_kwargs, sort_keys=True, default=str)}"
+        file_label = f"{name} (synthetic)"
+    else:
+        path = ds.path
+        if not path.is_file():
+            if ds.kind == "external":
+                raise DataNotAvailable(f"dataset {name!r} is not present at {path}; fetch it with: {ds.fetch_command}")
+            raise DataNotAvailable(f"dataset {name!r}: file {path} is missing")
+        digest = sha256_file(path)
+        if digest != ds.sha256:
+            raise ChecksumError(f"{name}: {path} has sha256 {digest}, the catalog expects {ds.sha256}")
+        df = _read_file(ds, path)
+        LOADED[name] = digest
+        file_label = str(path.relative_to(paths.PROJECT_ROOT)) if path.is_relative_to(paths.PROJECT_ROOT) else str(path)
+    df = df.drop(columns=[c for c in ds.identifiers if c in df.columns])
+    if validate_schema and ds.schema:
+        df = validate(df, ds.schema, file=file_label)
+    return df
+
+
+def load_csv(path: str | os.PathLike, schema: dict | None = None, identifiers: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Load a user's own CSV with the same checks as a catalog dataset (records its sha256 as an input)."""
+    path = Path(path)
+    if not path.is_absolute():
+        path = paths.PROJECT_ROOT / path
+    if not path.is_file():
+        raise FileNotFoundError(f"no file at {path}")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    LOADED[str(path)] = sha256_file(path)
+    df = df.drop(columns=[c for c in identifiers if c in df.columns])
+    return validate(df, schema, file=str(path)) if schema else df
+
+
+def source_of(name: str) -> str:
+    """Caption text for a dataset: title and sources."""
+    ds = get(name)
+    return f"{ds.title}. Source: {ds.source_text()}"

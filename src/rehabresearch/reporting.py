@@ -1,0 +1,196 @@
+"""What a notebook shows a reviewer: captioned tables, titled figures, plain-English findings,
+and the machine-readable headline numbers (``results.json``).
+
+A notebook makes one :class:`Report`, passes its disclosure threshold, and
+routes every table, count and headline number through it, so disclosure
+control cannot be forgotten::
+
+    report = Report("commissioning", threshold=disclosure_threshold)
+    report.table(df, "Table 1: ...", source="...", counts=["organisations"])
+    report.finding(f"{report.count(n)} organisations qualified ...", source="...")
+    report.result("qualified", 204, label="Organisations qualified", unit="organisations")
+    report.save()
+
+When the runner executes the notebook it sets ``REHABRESEARCH_RESULTS`` to the
+path of ``results.json``; interactively, :meth:`Report.save` just returns the dict.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from . import catalog, disclosure
+from .io import write_json
+
+RESULTS_ENV = "REHABRESEARCH_RESULTS"
+
+
+def fmt_pct(x: float, dp: int = 1) -> str:
+    """0.2521 -> '25.2%' (``x`` is a proportion)."""
+    _require_number(x, "fmt_pct")
+    return f"{100 * x:.{dp}f}%"
+
+
+def fmt_pp(x: float, dp: int = 1) -> str:
+    """A difference of proportions in percentage points: -0.031 -> '-3.1 percentage points'."""
+    _require_number(x, "fmt_pp")
+    return f"{100 * x:.{dp}f} percentage points"
+
+
+def fmt_num(x: float, dp: int = 0) -> str:
+    """Thousands separators: 1234567.8 -> '1,234,568'."""
+    _require_number(x, "fmt_num")
+    return f"{x:,.{dp}f}"
+
+
+def fmt_money(x: float, dp: int = 0, unit: str = "") -> str:
+    """£ with separators; ``unit='m'`` divides by a million: 46e6 -> '£46m'."""
+    _require_number(x, "fmt_money")
+    scale = {"": 1, "k": 1e3, "m": 1e6, "bn": 1e9}[unit]
+    sign = "-" if x < 0 else ""
+    return f"{sign}£{abs(x) / scale:,.{dp}f}{unit}"
+
+
+def fmt_ci(lo: float, hi: float, dp: int = 1, pct: bool = True) -> str:
+    """'95% CI 21.3% to 27.8%' (proportions when ``pct``)."""
+    f = (lambda v: fmt_pct(v, dp)) if pct else (lambda v: f"{v:.{dp}f}")
+    return f"95% CI {f(lo)} to {f(hi)}"
+
+
+def _require_number(x: Any, where: str) -> None:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        raise ValueError(f"{where}: value is missing (NaN); refusing to print it")
+
+
+class Report:
+    """Collects a notebook's tables, findings and headline results under one disclosure threshold."""
+
+    def __init__(self, name: str, threshold: int = disclosure.DEFAULT_THRESHOLD, display: bool = True):
+        if threshold < 1:
+            raise ValueError("disclosure threshold must be at least 1")
+        self.name = name
+        self.threshold = int(threshold)
+        self.display = display
+        self.results: dict[str, dict[str, Any]] = {}
+        self.notes: list[str] = []
+        self.shown: list[str] = []  # every rendered table/finding, as text, for tests
+
+    # -- output ------------------------------------------------------------
+    def _show(self, obj) -> None:
+        if self.display:
+            from IPython.display import display
+
+            display(obj)
+
+    def count(self, n) -> str:
+        """A count for a sentence, suppressed below the threshold."""
+        return disclosure.safe_count(n, self.threshold)
+
+    def table(
+        self,
+        df: pd.DataFrame,
+        caption: str,
+        *,
+        source: str | None = None,
+        counts: Iterable[str] = (),
+        formats: Mapping[str, str] | None = None,
+        note: str | None = None,
+        **suppress_kwargs,
+    ):
+        """Show ``df`` with a caption, its source, and disclosure control on ``counts``.
+
+        ``formats`` maps columns to format strings (e.g. ``{"share": "{:.1%}"}``);
+        ``suppress_kwargs`` go to :func:`rehabresearch.disclosure.suppression_mask`
+        (``row_total``, ``total_row_label``, ``label_column``, ``linked``).
+        Returns the displayed (suppressed, formatted) frame.
+        """
+        if not caption:
+            raise ValueError("every table needs a caption")
+        counts = list(counts)
+        mask = disclosure.suppression_mask(df, counts, self.threshold, **suppress_kwargs) if counts else None
+        shown = df.astype(object).copy()
+        for col, fmt in (formats or {}).items():
+            shown[col] = [fmt.format(v) if pd.notna(v) else "" for v in df[col]]
+        for col in counts:
+            if col not in (formats or {}):
+                shown[col] = [f"{int(v):,}" if pd.notna(v) and float(v).is_integer() else v for v in df[col]]
+        if mask is not None:
+            shown = disclosure.apply_mask(shown, mask)
+        suppressed = bool(mask is not None and mask.to_numpy().any())
+        foot = []
+        if source:
+            foot.append(f"Source: {source}")
+        if suppressed:
+            foot.append(f"{disclosure.SUPPRESSED} = suppressed: a count below {self.threshold} or one that would reveal it.")
+        if note:
+            foot.append(note)
+        body = shown.to_html(index=False, escape=True, na_rep="", classes="rr-table", border=0)
+        caption_html = f"<caption>{html.escape(caption)}</caption>"
+        body = body.replace(">\n  <thead>", ">\n" + caption_html + "\n  <thead>", 1)
+        footer = "".join(f'<p class="rr-source">{html.escape(f)}</p>' for f in foot)
+        block = f'<div class="rr-table-block">{body}{footer}</div>'
+        self.shown.append(caption + "\n" + shown.to_string(index=False))
+        from IPython.display import HTML
+
+        self._show(HTML(block))
+        return shown
+
+    def finding(self, text: str, *, source: str | None = None) -> str:
+        """State a finding in plain English (Markdown), with its source."""
+        if "nan" in text.lower().split():
+            raise ValueError(f"finding contains a missing value: {text!r}")
+        md = f"**Finding.** {text}" + (f"  \n*Source: {source}*" if source else "")
+        self.shown.append(text)
+        from IPython.display import Markdown
+
+        self._show(Markdown(md))
+        return text
+
+    def caveat(self, text: str) -> str:
+        """A caveat or assumption the reviewer must read."""
+        self.notes.append(text)
+        from IPython.display import Markdown
+
+        self._show(Markdown(f"> **Caveat.** {text}"))
+        return text
+
+    def figure(self, fig) -> None:
+        """Show a finished figure (embedded as PNG) and close it."""
+        import matplotlib.pyplot as plt
+
+        self._show(fig)
+        plt.close(fig)
+
+    # -- machine-readable results -------------------------------------------
+    def result(self, key: str, value: Any, *, label: str, unit: str | None = None, source: str | None = None,
+               count: bool = False) -> Any:
+        """Record a headline number for ``results.json``. ``count=True`` applies disclosure control."""
+        if isinstance(value, float) and math.isnan(value):
+            raise ValueError(f"result {key!r} is NaN; refusing to record it")
+        if hasattr(value, "item"):
+            value = value.item()
+        if count and disclosure.is_small(value, self.threshold)[0]:
+            value = disclosure.SUPPRESSED
+        self.results[key] = {"value": value, "label": label, "unit": unit, "source": source}
+        return value
+
+    def save(self, parameters: Mapping[str, Any] | None = None) -> dict:
+        """Write ``results.json`` (when run by the runner) and return its content."""
+        payload = {
+            "notebook": self.name,
+            "disclosure_threshold": self.threshold,
+            "results": self.results,
+            "caveats": self.notes,
+            "inputs": dict(sorted(catalog.LOADED.items())),
+            "parameters": dict(parameters or {}),
+        }
+        target = os.environ.get(RESULTS_ENV)
+        if target:
+            write_json(target, payload)
+        return payload
