@@ -1,0 +1,115 @@
+"""The ``rehabresearch`` command: list and run notebooks, manage data, tier a caseload file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import catalog, runner
+
+
+def _cmd_list(args) -> int:
+    for info in runner.discover():
+        external = f"  (needs external data: {', '.join(info.external)})" if info.external else ""
+        print(f"{info.name}: {info.title}{external}")
+        if info.summary:
+            print(f"    {info.summary}")
+        print(f"    profiles: {', '.join(info.profiles) or 'none'}")
+        for p in info.parameters.values():
+            comment = f"  # {p.comment}" if p.comment else ""
+            print(f"    {p.name} = {p.default!r}{comment}")
+    return 0
+
+
+def _cmd_run(args) -> int:
+    overrides = {name: runner.parse_value(value) for name, value in (args.param or [])}
+    results = runner.run(
+        args.notebooks or None, args.profile, params_file=args.params_file, overrides=overrides or None,
+        timeout=args.timeout, jobs=args.jobs,
+    )
+    return 1 if any(r.status == "failed" for r in results) else 0
+
+
+def _cmd_index(args) -> int:
+    print(f"Index written to {runner.build_index()}")
+    return 0
+
+
+def _cmd_data_list(args) -> int:
+    for name, ds in catalog.datasets().items():
+        print(f"{name} [{ds.kind}] {catalog.status(ds)}")
+        print(f"    {ds.title}")
+        print(f"    source: {ds.source_text()}")
+    return 0
+
+
+def _cmd_data_fetch(args) -> int:
+    names = args.names
+    if args.all:
+        names = [n for n, ds in catalog.datasets().items() if ds.kind == "external"]
+    if not names:
+        print("name a dataset to fetch, or use --all", file=sys.stderr)
+        return 2
+    for name in names:
+        catalog.fetch(name, force=args.force)
+    return 0
+
+
+def _cmd_tier(args) -> int:
+    from .contact.batch import tier_file
+
+    summary = tier_file(Path(args.input), Path(args.output), version=args.version)
+    print(summary)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rehabresearch", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("list", help="list notebooks, their parameters and profiles")
+    p.set_defaults(func=_cmd_list)
+
+    p = sub.add_parser("run", help="execute notebooks and render their HTML reports")
+    p.add_argument("notebooks", nargs="*", help="notebook names (default: all)")
+    p.add_argument("--profile", default="published", help="parameter profile: published (default) or quick")
+    p.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                   help="override one parameter (YAML value), e.g. -p caliper 0.1")
+    p.add_argument("-f", "--params-file", help="YAML file of parameter overrides")
+    p.add_argument("--timeout", type=int, default=runner.DEFAULT_TIMEOUT, help="seconds allowed per cell")
+    p.add_argument("--jobs", type=int, default=1, help="notebooks run at once")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("index", help="rebuild reports/index.html from the existing run records")
+    p.set_defaults(func=_cmd_index)
+
+    data = sub.add_parser("data", help="the data catalog").add_subparsers(dest="data_command", required=True)
+    p = data.add_parser("list", help="list datasets and whether each is present")
+    p.set_defaults(func=_cmd_data_list)
+    p = data.add_parser("fetch", help="download external datasets (or copy from the mirror) and verify sha256")
+    p.add_argument("names", nargs="*")
+    p.add_argument("--all", action="store_true", help="every external dataset")
+    p.add_argument("--force", action="store_true", help="fetch again even if present")
+    p.set_defaults(func=_cmd_data_fetch)
+
+    p = sub.add_parser("tier", help="add probation tiers to a CSV of people (columns as in the tiering docs)")
+    p.add_argument("input")
+    p.add_argument("output")
+    p.add_argument("--version", type=int, choices=(2, 3), default=2, help="tiering model version (default 2)")
+    p.set_defaults(func=_cmd_tier)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (runner.RunnerError, catalog.CatalogError, catalog.DataNotAvailable, catalog.ChecksumError,
+            FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,480 @@
+"""Run the notebooks: execute with papermill, render HTML for reviewers, record the run, rebuild the index.
+
+Each run of ``notebooks/<name>.ipynb`` writes ``reports/<name>/``: the executed
+notebook, ``index.html`` (code hidden, figures embedded, no network needed),
+``results.json`` (the headline numbers the notebook saved) and ``run.json`` (git
+commit, parameters, package versions, input sha256s, timings, status). Work is
+staged in a temporary folder and swapped in whole; a failed run replaces the old
+report with a failure page, so a stale good report is never shown as current.
+"""
+
+from __future__ import annotations
+
+import ast
+import html
+import io as _io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tokenize
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable
+
+import nbformat
+import yaml
+
+from . import catalog, paths
+from .io import write_json, write_text
+from .reporting import RESULTS_ENV
+
+KERNEL_NAME = "rehabresearch"
+PROFILES = ("published", "quick")
+DEFAULT_TIMEOUT = 600
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+_PACKAGES = (
+    "rehabresearch", "numpy", "pandas", "scipy", "statsmodels", "matplotlib", "lifelines",
+    "papermill", "nbconvert", "nbformat", "ipykernel", "pyyaml",
+)
+
+
+class RunnerError(RuntimeError):
+    """A notebook cannot be run as asked (unknown notebook, parameter or profile; missing kernel)."""
+
+
+@dataclass
+class Parameter:
+    name: str
+    default: Any
+    comment: str = ""
+
+
+@dataclass
+class NotebookInfo:
+    name: str
+    path: Path
+    title: str
+    summary: str
+    external: list[str]
+    parameters: dict[str, Parameter]
+    profiles: list[str]
+
+    def missing_data(self) -> list[catalog.Dataset]:
+        """External datasets this notebook needs that are not present."""
+        return [catalog.get(n) for n in self.external if not catalog.get(n).is_present()]
+
+
+@dataclass
+class RunResult:
+    name: str
+    status: str  # "ok", "failed" or "data absent"
+    out_dir: Path
+    duration: float = 0.0
+    error: str | None = None
+    record: dict = field(default_factory=dict)
+
+
+# -- discovery -----------------------------------------------------------------
+
+def parameters_of(nb: nbformat.NotebookNode, where: str = "notebook") -> dict[str, Parameter]:
+    """The literal assignments of the cell tagged ``parameters``, with their trailing comments."""
+    cells = [c for c in nb.cells if c.cell_type == "code" and "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        raise RunnerError(f"{where}: needs exactly one code cell tagged 'parameters' (found {len(cells)})")
+    source = cells[0].source
+    comments = {}
+    for tok in tokenize.generate_tokens(_io.StringIO(source).readline):
+        if tok.type == tokenize.COMMENT:
+            comments[tok.start[0]] = tok.string.lstrip("# ").strip()
+    params = {}
+    for node in ast.parse(source).body:
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+            raise RunnerError(f"{where}: the parameters cell may hold only 'name = literal' lines (line {node.lineno})")
+        try:
+            value = ast.literal_eval(node.value)
+        except ValueError as exc:
+            raise RunnerError(f"{where}: parameter {node.targets[0].id!r} is not a literal (line {node.lineno})") from exc
+        params[node.targets[0].id] = Parameter(node.targets[0].id, value, comments.get(node.lineno, ""))
+    return params
+
+
+def notebook_info(path: Path) -> NotebookInfo:
+    nb = nbformat.read(path, as_version=4)
+    meta = nb.metadata.get("rehabresearch", {})
+    name = path.stem
+    profile_dir = paths.PARAMS_DIR / name
+    profiles = sorted(p.stem for p in profile_dir.glob("*.yaml")) if profile_dir.is_dir() else []
+    return NotebookInfo(
+        name=name,
+        path=path,
+        title=meta.get("title", name.replace("_", " ").capitalize()),
+        summary=meta.get("summary", ""),
+        external=list(meta.get("external", [])),
+        parameters=parameters_of(nb, where=str(path)),
+        profiles=profiles,
+    )
+
+
+def discover() -> list[NotebookInfo]:
+    """Every notebook in ``notebooks/``, in name order."""
+    return [notebook_info(p) for p in sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))]
+
+
+def find(name: str) -> NotebookInfo:
+    stem = Path(name).stem
+    path = paths.NOTEBOOKS_DIR / f"{stem}.ipynb"
+    if not path.is_file():
+        known = ", ".join(p.stem for p in sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb")))
+        raise RunnerError(f"no notebook called {stem!r}; known: {known}")
+    return notebook_info(path)
+
+
+# -- parameters --------------------------------------------------------------------
+
+def resolve_parameters(
+    info: NotebookInfo,
+    profile: str = "published",
+    params_file: str | os.PathLike | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Defaults from the parameters cell, then the profile, then ``params_file``, then ``overrides``."""
+    values = {k: p.default for k, p in info.parameters.items()}
+    layers = []
+    profile_path = paths.PARAMS_DIR / info.name / f"{profile}.yaml"
+    if profile_path.is_file():
+        layers.append((str(profile_path), _read_yaml(profile_path)))
+    elif profile != "published":
+        raise RunnerError(f"{info.name}: no profile {profile!r} (have: {', '.join(info.profiles) or 'none'})")
+    if params_file:
+        layers.append((str(params_file), _read_yaml(Path(params_file))))
+    if overrides:
+        layers.append(("-p", overrides))
+    for origin, layer in layers:
+        unknown = sorted(set(layer) - set(values))
+        if unknown:
+            raise RunnerError(
+                f"{info.name}: unknown parameter(s) {unknown} in {origin}; the notebook's parameters are: "
+                + ", ".join(values)
+            )
+        values.update(layer)
+    return values
+
+
+def _read_yaml(path: Path) -> dict:
+    if not path.is_file():
+        raise RunnerError(f"no parameter file at {path}")
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise RunnerError(f"{path}: a parameter file must be a mapping of name: value")
+    return data
+
+
+def parse_value(text: str) -> Any:
+    """A ``-p NAME VALUE`` value: YAML scalars and lists (``0.2``, ``true``, ``[a, b]``), else the string."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+
+
+# -- run records -----------------------------------------------------------------------
+
+def git_state() -> dict[str, Any]:
+    """The commit and whether the work tree has uncommitted changes ('unknown' outside git)."""
+    def _git(*args):
+        return subprocess.run(["git", *args], cwd=paths.PROJECT_ROOT, capture_output=True, text=True, timeout=20)
+
+    try:
+        head = _git("rev-parse", "HEAD")
+        if head.returncode != 0:
+            return {"commit": "unknown", "dirty": None}
+        dirty = _git("status", "--porcelain", "--untracked-files=no")
+        return {"commit": head.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": "unknown", "dirty": None}
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": sys.version.split()[0]}
+    for name in _PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def check_kernel() -> None:
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    if KERNEL_NAME not in KernelSpecManager().find_kernel_specs():
+        raise RunnerError(
+            f"the Jupyter kernel {KERNEL_NAME!r} is not installed in this environment; run 'make setup' "
+            f"(or: python -m ipykernel install --sys-prefix --name {KERNEL_NAME})"
+        )
+
+
+# -- execution ---------------------------------------------------------------------------
+
+def _fetch_from_mirror(info: NotebookInfo, progress: Callable[[str], None]) -> None:
+    """Copy absent external inputs from the local mirror, if one is configured (never from the network)."""
+    if catalog.mirror_dir() is None:
+        return
+    for ds in info.missing_data():
+        if (catalog.mirror_dir() / (ds.mirror_path or "")).is_file():
+            catalog.fetch(ds.name, progress=progress)
+
+
+def run_notebook(
+    info: NotebookInfo,
+    profile: str = "published",
+    *,
+    params_file: str | os.PathLike | None = None,
+    overrides: dict[str, Any] | None = None,
+    timeout: int = DEFAULT_TIMEOUT,
+    reports_dir: Path | None = None,
+    progress: Callable[[str], None] = print,
+) -> RunResult:
+    """Execute one notebook and publish ``reports/<name>/``; never raises for a notebook error."""
+    import papermill as pm
+
+    reports_dir = reports_dir or paths.REPORTS_DIR
+    out_dir = reports_dir / info.name
+    parameters = resolve_parameters(info, profile, params_file, overrides)
+    _fetch_from_mirror(info, progress)
+    missing = info.missing_data()
+    if missing:
+        commands = "; ".join(ds.fetch_command for ds in missing)
+        progress(f"{info.name}: skipped, external data absent (fetch with: {commands})")
+        return RunResult(info.name, "data absent", out_dir, error=f"external data absent; fetch with: {commands}")
+
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{info.name}.", dir=reports_dir))
+    executed = staging / f"{info.name}.ipynb"
+    results_path = staging / "results.json"
+    started = datetime.now(timezone.utc)
+    t0 = time.perf_counter()
+    status, error = "ok", None
+    old_env = os.environ.get(RESULTS_ENV)
+    os.environ[RESULTS_ENV] = str(results_path)
+    try:
+        pm.execute_notebook(
+            str(info.path), str(executed), parameters=parameters, kernel_name=KERNEL_NAME,
+            cwd=str(paths.PROJECT_ROOT), execution_timeout=timeout, progress_bar=False,
+            log_output=False, report_mode=False,
+        )
+        if not results_path.is_file():
+            status, error = "failed", "the notebook finished without saving its results (call report.save() last)"
+    except pm.PapermillExecutionError as exc:
+        status = "failed"
+        error = f"cell {exc.cell_index} (execution count {exc.exec_count}) raised {exc.ename}: {exc.evalue}"
+    except Exception as exc:  # kernel death, timeout, bad notebook: all are a failed run
+        status, error = "failed", f"{type(exc).__name__}: {exc}"
+    finally:
+        if old_env is None:
+            os.environ.pop(RESULTS_ENV, None)
+        else:
+            os.environ[RESULTS_ENV] = old_env
+    duration = time.perf_counter() - t0
+
+    results = json.loads(results_path.read_text()) if results_path.is_file() else {}
+    inputs = results.get("inputs", {})
+    record = {
+        "notebook": info.name,
+        "title": info.title,
+        "summary": info.summary,
+        "profile": profile,
+        "parameters": parameters,
+        "status": status,
+        "error": error,
+        "started": started.isoformat(timespec="seconds"),
+        "duration_seconds": round(duration, 2),
+        "git": git_state(),
+        "packages": package_versions(),
+        "inputs": inputs,
+        "datasets": {n: catalog.source_of(n) for n in inputs if n in catalog.datasets()},
+        "notebook_file": executed.name,
+    }
+    write_json(staging / "run.json", record)
+    try:
+        render_html(executed if executed.is_file() else info.path, staging / "index.html", record)
+    except Exception as exc:
+        if status == "ok":
+            status, error = "failed", f"rendering HTML failed: {type(exc).__name__}: {exc}"
+            record.update(status=status, error=error)
+            write_json(staging / "run.json", record)
+        write_text(staging / "index.html", _failure_page(record))
+    _publish(staging, out_dir)
+    verb = "done" if status == "ok" else "FAILED"
+    progress(f"{info.name}: {verb} in {duration:.1f} s -> {out_dir / 'index.html'}" + (f"\n    {error}" if error else ""))
+    return RunResult(info.name, status, out_dir, duration, error, record)
+
+
+def _publish(staging: Path, out_dir: Path) -> None:
+    """Swap the staged report in for the old one (rename is atomic; the old one is removed after)."""
+    old = None
+    if out_dir.exists():
+        old = out_dir.with_name(f".{out_dir.name}.old.{os.getpid()}")
+        os.replace(out_dir, old)
+    os.replace(staging, out_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def render_html(notebook_path: Path, target: Path, record: dict) -> None:
+    """Render the executed notebook for a reviewer: code hidden, figures embedded, no network scripts."""
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(notebook_path, as_version=4)
+    nb.cells = [c for c in nb.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])
+                and "parameters" not in c.get("metadata", {}).get("tags", [])]
+    exporter = HTMLExporter(
+        template_name="rehab", extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True,
+    )
+    status = record["status"]
+    resources = {
+        "metadata": {"name": record["title"]},
+        "rehab_css": (TEMPLATES_DIR / "house.css").read_text(encoding="utf-8"),
+        "rehab": {
+            "status": status,
+            "status_class": "ok" if status == "ok" else "failed",
+            "profile": record["profile"],
+            "started": record["started"],
+            "duration": f"{record['duration_seconds']:.1f} s",
+            "commit": (record["git"]["commit"] or "unknown")[:12] + (" (uncommitted changes)" if record["git"]["dirty"] else ""),
+            "error": record["error"],
+            "parameters": [(k, json.dumps(v)) for k, v in record["parameters"].items()],
+            "inputs": list(record["inputs"].items()),
+            "notebook_file": record["notebook_file"],
+        },
+    }
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    write_text(target, body)
+
+
+def _failure_page(record: dict) -> str:
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(record['title'])} (failed)</title>"
+        f"<style>{(TEMPLATES_DIR / 'house.css').read_text()}</style></head><body>"
+        f"<header class='rr-banner rr-status-failed'><nav><a href='../index.html'>&larr; All reports</a></nav>"
+        f"<h1>{html.escape(record['title'])}</h1><p>Status: <strong>failed</strong></p>"
+        f"<p class='rr-error'>{html.escape(record['error'] or '')}</p></header></body></html>"
+    )
+
+
+def _run_one(args) -> RunResult:
+    """Worker-process entry point: progress lines go straight to this process's stdout."""
+    name, profile, params_file, overrides, timeout = args
+    print(f"{name}: started", flush=True)
+    return run_notebook(find(name), profile, params_file=params_file, overrides=overrides, timeout=timeout,
+                        progress=lambda line: print(line, flush=True))
+
+
+def run(
+    names: list[str] | None = None,
+    profile: str = "published",
+    *,
+    params_file: str | os.PathLike | None = None,
+    overrides: dict[str, Any] | None = None,
+    timeout: int = DEFAULT_TIMEOUT,
+    jobs: int = 1,
+    progress: Callable[[str], None] = print,
+) -> list[RunResult]:
+    """Run the named notebooks (all if none), ``jobs`` at a time, then rebuild ``reports/index.html``."""
+    check_kernel()
+    infos = [find(n) for n in names] if names else discover()
+    if (params_file or overrides) and len(infos) > 1:
+        raise RunnerError("parameter overrides (-p/-f) apply to one notebook at a time; name the notebook")
+    for info in infos:  # fail fast on bad parameters before any work starts
+        resolve_parameters(info, profile, params_file, overrides)
+    tasks = [(i.name, profile, params_file, overrides, timeout) for i in infos]
+    results: list[RunResult] = []
+    progress(f"Running {len(tasks)} notebook(s), profile '{profile}', {jobs} at a time")
+    if jobs <= 1 or len(tasks) <= 1:
+        for k, task in enumerate(tasks, 1):
+            progress(f"[{k}/{len(tasks)}] {task[0]} ...")
+            results.append(run_notebook(find(task[0]), profile, params_file=params_file, overrides=overrides,
+                                        timeout=timeout, progress=progress))
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(_run_one, t): t[0] for t in tasks}
+            for k, fut in enumerate(as_completed(futures), 1):
+                results.append(fut.result())
+                progress(f"[{k}/{len(tasks)}] finished")
+    index = build_index()
+    ok = sum(r.status == "ok" for r in results)
+    failed = [r.name for r in results if r.status == "failed"]
+    absent = [r.name for r in results if r.status == "data absent"]
+    progress(f"{ok} ok, {len(failed)} failed, {len(absent)} skipped for absent data. Index: {index}")
+    if failed:
+        progress("Failed: " + ", ".join(failed))
+    return results
+
+
+# -- index --------------------------------------------------------------------------------
+
+def build_index(reports_dir: Path | None = None) -> Path:
+    """Write ``reports/index.html``: every notebook with its latest run's status, parameters, data and links."""
+    reports_dir = reports_dir or paths.REPORTS_DIR
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for info in discover():
+        run_json = reports_dir / info.name / "run.json"
+        record = json.loads(run_json.read_text()) if run_json.is_file() else None
+        missing = info.missing_data()
+        title = html.escape(info.title)
+        if record:
+            status = record["status"]
+            cls = "ok" if status == "ok" else "failed"
+            link = f"<a href='{info.name}/index.html'>{title}</a>"
+            params = ", ".join(f"{k}={json.dumps(v)}" for k, v in record["parameters"].items()
+                               if info.parameters.get(k) is None or info.parameters[k].default != v)
+            params = f"profile <code>{html.escape(record['profile'])}</code>" + (
+                f"; {html.escape(params)}" if params else "")
+            data = "<br>".join(html.escape(record.get("datasets", {}).get(n, n)) for n in record["inputs"]) or "none"
+            duration = f"{record['duration_seconds']:.1f} s"
+            when = html.escape(record["started"])
+            detail = f"<br><span class='rr-error'>{html.escape(record['error'])}</span>" if record.get("error") else ""
+            links = (f"<a href='{info.name}/results.json'>results</a> &middot; <a href='{info.name}/run.json'>run record</a>"
+                     f" &middot; <a href='{info.name}/{info.name}.ipynb'>notebook</a>") if status == "ok" else \
+                    f"<a href='{info.name}/run.json'>run record</a>"
+            status_html = f"<span class='status-{cls}'>{html.escape(status)}</span>{detail}"
+        else:
+            link, params, data, duration, when, links = title, "", "", "", "", ""
+            if missing:
+                cmds = "<br>".join(f"<code>{html.escape(ds.fetch_command)}</code>" for ds in missing)
+                status_html = f"<span class='status-absent'>data absent</span><br>fetch with:<br>{cmds}"
+                data = "<br>".join(html.escape(ds.title) for ds in missing)
+            else:
+                status_html = "<span class='status-notrun'>not run</span>"
+        if record and missing:
+            cmds = "<br>".join(f"<code>{html.escape(ds.fetch_command)}</code>" for ds in missing)
+            status_html += f"<br><span class='status-absent'>data now absent</span>; fetch with:<br>{cmds}"
+        rows.append(
+            f"<tr><td>{link}<br><small>{html.escape(info.summary)}</small></td><td>{status_html}</td>"
+            f"<td>{params}</td><td>{data}</td><td>{duration}</td><td>{when}</td><td>{links}</td></tr>"
+        )
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>rehabresearch reports</title>
+<style>{(TEMPLATES_DIR / 'house.css').read_text(encoding='utf-8')}</style></head>
+<body><main class="rr-index">
+<h1>rehabresearch reports</h1>
+<p>Reproducible analyses of probation reform in England and Wales. Each report was generated by
+running a notebook on recorded data and parameters; select a title to read it. Synthetic and
+illustrative inputs are labelled in each report.</p>
+<table class="rr-table"><caption>Reports, their latest run and the data they used</caption>
+<thead><tr><th>Report</th><th>Status</th><th>Parameters</th><th>Data used</th><th>Duration</th><th>Run at (UTC)</th><th>Files</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table>
+</main></body></html>
+"""
+    return write_text(reports_dir / "index.html", page)

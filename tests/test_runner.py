@@ -1,0 +1,131 @@
+"""The runner: executes notebooks, renders offline HTML, records runs, fails loudly, reproduces results."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import nbformat
+import pytest
+
+from rehabresearch import cli, paths, runner
+
+
+def _notebook(body: str, params: str = "x = 2  # a number\ndisclosure_threshold = 10") -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "rehabresearch", "display_name": "Python (rehabresearch)", "language": "python"}
+    nb.metadata["rehabresearch"] = {"title": "Fixture report", "summary": "A test fixture.", "external": []}
+    p = nbformat.v4.new_code_cell(params)
+    p.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Fixture"), p, nbformat.v4.new_code_cell(body)]
+    return nb
+
+
+GOOD = """
+import matplotlib.pyplot as plt
+from rehabresearch.reporting import Report
+from rehabresearch import plotting
+report = Report("good", threshold=disclosure_threshold)
+fig, ax = plotting.figure("Square of x", "x (units)", "x squared (units)")
+ax.plot([0, x], [0, x * x])
+report.figure(fig)
+report.finding(f"x squared is {x * x}.")
+report.result("square", x * x, label="x squared")
+report.save()
+"""
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    nbdir = tmp_path / "notebooks"
+    (nbdir / "params" / "good").mkdir(parents=True)
+    nbformat.write(_notebook(GOOD), nbdir / "good.ipynb")
+    (nbdir / "params" / "good" / "quick.yaml").write_text("x: 3\n")
+    (nbdir / "params" / "good" / "published.yaml").write_text("{}\n")
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", nbdir)
+    monkeypatch.setattr(paths, "PARAMS_DIR", nbdir / "params")
+    monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path / "reports")
+    return tmp_path
+
+
+def test_parameters_cell_is_read_with_comments(project):
+    info = runner.find("good")
+    assert info.parameters["x"].default == 2
+    assert info.parameters["x"].comment == "a number"
+    assert info.profiles == ["published", "quick"]
+
+
+def test_parameters_cell_must_be_literals(project):
+    nbformat.write(_notebook(GOOD, params="x = len([1])"), paths.NOTEBOOKS_DIR / "bad.ipynb")
+    with pytest.raises(runner.RunnerError, match="not a literal"):
+        runner.find("bad")
+
+
+def test_successful_run_writes_report_results_record_and_index(project):
+    (result,) = runner.run(["good"], "quick", progress=lambda *_: None)
+    assert result.status == "ok", result.error
+    out = project / "reports" / "good"
+    results = json.loads((out / "results.json").read_text())
+    assert results["results"]["square"]["value"] == 9
+    record = json.loads((out / "run.json").read_text())
+    assert record["parameters"]["x"] == 3 and record["profile"] == "quick"
+    assert record["status"] == "ok" and record["git"]["commit"]
+    assert record["packages"]["pandas"] and record["duration_seconds"] > 0
+    assert (out / "good.ipynb").is_file()
+    page = (out / "index.html").read_text()
+    assert "x squared is 9." in page
+    assert "data:image/png;base64" in page, "figures must be embedded"
+    assert "report.finding" not in page, "code must be hidden"
+    assert not re.search(r"""(src|href)=["']https?://""", page), "the page must not load anything from the network"
+    index = (project / "reports" / "index.html").read_text()
+    assert "good/index.html" in index and "Fixture report" in index
+
+
+def test_parameter_override_and_unknown_parameter(project):
+    (result,) = runner.run(["good"], "quick", overrides={"x": 5}, progress=lambda *_: None)
+    assert json.loads((result.out_dir / "results.json").read_text())["results"]["square"]["value"] == 25
+    with pytest.raises(runner.RunnerError, match="unknown parameter"):
+        runner.run(["good"], "quick", overrides={"y": 1}, progress=lambda *_: None)
+
+
+def test_two_runs_give_identical_results(project):
+    first = (runner.run(["good"], "quick", progress=lambda *_: None)[0].out_dir / "results.json").read_text()
+    second = (runner.run(["good"], "quick", progress=lambda *_: None)[0].out_dir / "results.json").read_text()
+    assert first == second
+
+
+def test_failing_notebook_fails_the_command_and_replaces_the_old_report(project, capsys):
+    assert cli.main(["run", "good", "--profile", "quick"]) == 0
+    nbformat.write(_notebook(GOOD.replace("report.save()", "raise RuntimeError('boom')")), paths.NOTEBOOKS_DIR / "good.ipynb")
+    assert cli.main(["run", "good", "--profile", "quick"]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED" in out and "RuntimeError" in out and "boom" in out and "cell" in out
+    report = project / "reports" / "good"
+    record = json.loads((report / "run.json").read_text())
+    assert record["status"] == "failed" and "boom" in record["error"]
+    assert not (report / "results.json").exists(), "no stale results may survive a failed run"
+    assert "failed" in (report / "index.html").read_text()
+    assert "status-failed" in (project / "reports" / "index.html").read_text()
+    assert not [p for p in (project / "reports").iterdir() if p.name.startswith(".")], "no staging left behind"
+
+
+def test_notebook_that_never_saves_results_fails(project):
+    nbformat.write(_notebook(GOOD.replace("report.save()", "")), paths.NOTEBOOKS_DIR / "good.ipynb")
+    (result,) = runner.run(["good"], "quick", progress=lambda *_: None)
+    assert result.status == "failed" and "report.save()" in result.error
+
+
+def test_unknown_notebook_and_profile(project):
+    with pytest.raises(runner.RunnerError, match="no notebook called"):
+        runner.run(["nope"], progress=lambda *_: None)
+    with pytest.raises(runner.RunnerError, match="no profile"):
+        runner.run(["good"], "turbo", progress=lambda *_: None)
+
+
+def test_params_file_and_cli_value_parsing(project, tmp_path):
+    f = tmp_path / "mine.yaml"
+    f.write_text("x: 4\n")
+    (result,) = runner.run(["good"], "published", params_file=f, progress=lambda *_: None)
+    assert json.loads((result.out_dir / "results.json").read_text())["results"]["square"]["value"] == 16
+    assert runner.parse_value("0.2") == 0.2 and runner.parse_value("[a, b]") == ["a", "b"]
+    assert runner.parse_value("true") is True and runner.parse_value("some text") == "some text"
