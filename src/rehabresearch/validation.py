@@ -83,8 +83,9 @@ def _check_column(series: pd.Series, column: str, spec: dict, file: str) -> pd.S
     if kind not in _TYPES:
         raise ValueError(f"schema for {file}: column {column!r} has unknown type {kind!r}")
     missing = series.isna().to_numpy()
-    if kind == "str":
+    if series.dtype == object or pd.api.types.is_string_dtype(series):
         missing = missing | (series.astype("string").str.strip() == "").fillna(False).to_numpy()
+        series = series.where(~missing, None)
     if missing.any() and not spec.get("nullable", False):
         raise ValidationError(file, column, _first_bad(missing), "no missing values")
 
