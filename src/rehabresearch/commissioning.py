@@ -1,0 +1,264 @@
+"""The voluntary sector in probation commissioning: the Dynamic Framework funnel, who won, and who was heard.
+
+Small pure functions over the transcribed ``commissioning_*`` tables (see
+``data/catalog``). They compute shares, conversion rates and comparisons and
+carry each figure's hedging ("about", "over") through, so a statement built
+on "over half" says "at least". None of them invents a count where a source
+gives only a proportion: such counts stay missing and are reported as such.
+
+Intervals: the funnel and contract counts are complete counts of organisations,
+not samples. Where a count base exists, a Wilson 95% interval is given as an
+indication of how much a share of this size could move by chance in a process
+of the same kind; it is not sampling error in the survey sense.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .reoffending.intervals import wilson_interval
+
+#: The funnel's stages, in order, with the words a report uses for them.
+STAGES = {
+    "sector": "Voluntary organisations working in criminal justice",
+    "expressed_interest": "Expressed interest in qualifying",
+    "qualified": "Qualified onto the Dynamic Framework",
+    "supply_chain": "In a day-one supply chain",
+    "lead_provider": "Lead provider of a day-one contract",
+}
+
+#: Qualifiers that mean the printed figure is not exact.
+INEXACT = ("about", "over", "almost", "up_to", "likely")
+
+_BOUND = {"exact": "exact", "about": "approximate", "over": "lower bound", "almost": "upper bound",
+          "up_to": "upper bound", "likely": "projection"}
+
+
+def _require(df: pd.DataFrame, columns: Iterable[str], table: str) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{table}: expected a DataFrame, got {type(df).__name__}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise KeyError(f"{table}: missing column(s) {missing}; present: {list(df.columns)}")
+
+
+def _require_counts(values: pd.Series, table: str, column: str) -> None:
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = numbers.isna() | (numbers < 0) | (numbers % 1 != 0)
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ValueError(f"{table}: column {column!r}, row {row + 1}: expected a non-negative whole count, got {values.iloc[row]!r}")
+
+
+def _combine(a: str, b: str) -> str:
+    """Qualifier of a ratio of two figures: exact only when both are exact."""
+    return "exact" if a == "exact" and b == "exact" else "approximate"
+
+
+def funnel(table: pd.DataFrame, group: str = "voluntary") -> pd.DataFrame:
+    """The qualification funnel for ``group`` ('voluntary' or 'all'), in stage order.
+
+    Adds each stage's share of the previous stage and of the first stage, and
+    whether that share rests on an inexact figure (the sector's "about 1,700").
+    A stage larger than the one before it is an error: a funnel only narrows.
+    """
+    _require(table, ["stage_order", "stage", "group", "organisations", "qualifier"], "funnel table")
+    rows = table[table["group"] == group].sort_values("stage_order")
+    if rows.empty:
+        raise ValueError(f"funnel table: no rows for group {group!r}; groups present: {sorted(table['group'].unique())}")
+    unknown = sorted(set(rows["stage"]) - set(STAGES))
+    if unknown:
+        raise ValueError(f"funnel table: unknown stage(s) {unknown}; expected some of {list(STAGES)}")
+    if rows["stage"].duplicated().any():
+        raise ValueError(f"funnel table: stage {rows['stage'][rows['stage'].duplicated()].iloc[0]!r} appears twice for group {group!r}")
+    _require_counts(rows["organisations"], "funnel table", "organisations")
+    n = rows["organisations"].astype(float).to_numpy()
+    if (n[:-1] == 0).any():
+        i = int(np.flatnonzero(n[:-1] == 0)[0])
+        raise ValueError(f"funnel table: stage {rows['stage'].iloc[i]!r} has no organisations, so later shares are undefined")
+    grows = n[1:] > n[:-1]
+    if grows.any():
+        i = int(np.flatnonzero(grows)[0]) + 1
+        raise ValueError(
+            f"funnel table: stage {rows['stage'].iloc[i]!r} has {int(n[i])} organisations, more than the "
+            f"{int(n[i - 1])} at stage {rows['stage'].iloc[i - 1]!r}; a funnel never grows"
+        )
+    qual = rows["qualifier"].to_numpy()
+    out = pd.DataFrame({
+        "stage": rows["stage"].to_numpy(),
+        "label": [STAGES[s] for s in rows["stage"]],
+        "organisations": n.astype(int),
+        "qualifier": qual,
+        "share_of_previous": np.r_[np.nan, n[1:] / n[:-1]],
+        "share_of_first": n / n[0],
+        "share_basis": ["" if i == 0 else _combine(qual[i], qual[i - 1]) for i in range(len(n))],
+    })
+    out["first_basis"] = [_combine(q, qual[0]) for q in qual]
+    return out
+
+
+def voluntary_shares(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Voluntary organisations' share of each stage that has both an 'all' and a 'voluntary' count.
+
+    Returns stage, voluntary, all, share and a Wilson interval (``level``, default 95%).
+    """
+    _require(table, ["stage", "group", "organisations"], "funnel table")
+    _require_counts(table["organisations"], "funnel table", "organisations")
+    wide = table.pivot_table(index="stage", columns="group", values="organisations", aggfunc="sum")
+    if not {"all", "voluntary"} <= set(wide.columns):
+        raise ValueError("funnel table: needs rows for both group 'all' and group 'voluntary'")
+    wide = wide.dropna(subset=["all", "voluntary"])
+    if wide.empty:
+        raise ValueError("funnel table: no stage has both an 'all' and a 'voluntary' count")
+    over = wide["voluntary"] > wide["all"]
+    if over.any():
+        stage = over.index[over.to_numpy()][0]
+        raise ValueError(f"funnel table: stage {stage!r} has more voluntary organisations ({int(wide.loc[stage, 'voluntary'])}) than organisations in all ({int(wide.loc[stage, 'all'])})")
+    order = [s for s in STAGES if s in wide.index]
+    wide = wide.loc[order]
+    lo, hi = wilson_interval(wide["voluntary"].to_numpy(), wide["all"].to_numpy(), level=level)
+    return pd.DataFrame({
+        "stage": order,
+        "label": [STAGES[s] for s in order],
+        "voluntary": wide["voluntary"].astype(int).to_numpy(),
+        "all": wide["all"].astype(int).to_numpy(),
+        "share": (wide["voluntary"] / wide["all"]).to_numpy(),
+        "lo": np.atleast_1d(lo),
+        "hi": np.atleast_1d(hi),
+    })
+
+
+def income_comparison(profile: pd.DataFrame, band: str = "over_1m", population: str = "supply_chain",
+                      reference: str = "cj_voluntary_sector") -> dict:
+    """How much more common an income ``band`` is in ``population`` than in ``reference``.
+
+    Returns both shares, the difference (proportion points) and the ratio, each
+    labelled with its bound: "over half" against 27% gives a difference of *at
+    least* 23 points. No interval: the source gives proportions without counts.
+    """
+    _require(profile, ["population", "income_band", "share", "qualifier"], "income profile")
+    picked = {}
+    for who in (population, reference):
+        row = profile[(profile["population"] == who) & (profile["income_band"] == band)]
+        if len(row) != 1:
+            raise ValueError(f"income profile: expected one row for population {who!r} and band {band!r}, found {len(row)}")
+        share, qualifier = float(row["share"].iloc[0]), str(row["qualifier"].iloc[0])
+        if not 0 <= share <= 1:
+            raise ValueError(f"income profile: share for {who!r} must be a proportion in [0, 1], got {share}")
+        if qualifier not in _BOUND:
+            raise ValueError(f"income profile: unknown qualifier {qualifier!r} for {who!r}")
+        picked[who] = (share, qualifier)
+    (p, qp), (r, qr) = picked[population], picked[reference]
+    if r == 0:
+        raise ValueError(f"income profile: reference share for {reference!r} is zero; a ratio is undefined")
+    # The comparison is a lower bound when the population's share is a lower bound and the reference's is exact.
+    if qp == "exact" and qr == "exact":
+        bound = "exact"
+    elif qp == "over" and qr == "exact":
+        bound = "lower bound"
+    else:
+        bound = "approximate"
+    return {"band": band, "population_share": p, "population_bound": _BOUND[qp], "reference_share": r,
+            "reference_bound": _BOUND[qr], "difference": p - r, "ratio": p / r, "comparison_bound": bound}
+
+
+def shares_of_total(amounts: pd.Series, total: float) -> pd.Series:
+    """Each amount as a share of ``total`` (e.g. parts of a budget). Amounts may not exceed the total in sum."""
+    values = pd.to_numeric(pd.Series(amounts), errors="coerce")
+    if values.isna().any():
+        raise ValueError(f"amounts: not a number at {values.index[values.isna()][0]!r}")
+    if (values < 0).any():
+        raise ValueError(f"amounts: negative value at {values.index[values < 0][0]!r}")
+    if not np.isfinite(total) or total <= 0:
+        raise ValueError(f"total must be a positive number, got {total!r}")
+    if values.sum() > total * (1 + 1e-9):
+        raise ValueError(f"amounts sum to {values.sum():,.0f}, more than the total {total:,.0f}")
+    return values / total
+
+
+def budget_table(budgets: pd.DataFrame) -> pd.DataFrame:
+    """The budgets in £ million, with a plain label for each figure's hedging, in descending order of size."""
+    _require(budgets, ["item", "period", "amount_gbp", "basis", "qualifier"], "budgets table")
+    amounts = pd.to_numeric(budgets["amount_gbp"], errors="coerce")
+    bad = amounts.isna() | (amounts < 0)
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ValueError(f"budgets table: column 'amount_gbp', row {row + 1}: expected a non-negative amount, got {budgets['amount_gbp'].iloc[row]!r}")
+    unknown = sorted(set(budgets["qualifier"]) - set(_BOUND))
+    if unknown:
+        raise ValueError(f"budgets table: unknown qualifier(s) {unknown}")
+    out = budgets.assign(amount_m=amounts / 1e6, figure=budgets["qualifier"].map(_BOUND))
+    return out.sort_values("amount_m", ascending=False, kind="stable").reset_index(drop=True)[
+        ["item", "period", "basis", "amount_m", "figure"]]
+
+
+def per_area(amount: float, areas: int) -> float:
+    """Average amount per area when ``amount`` is spread over ``areas`` (the source gives no split)."""
+    if not np.isfinite(amount) or amount < 0:
+        raise ValueError(f"amount must be a non-negative number, got {amount!r}")
+    if int(areas) != areas or areas < 1:
+        raise ValueError(f"areas must be a whole number of at least 1, got {areas!r}")
+    return float(amount) / int(areas)
+
+
+def growth(start: float, end: float, years: float) -> dict:
+    """Multiple and compound annual growth from ``start`` to ``end`` over ``years``."""
+    if not (np.isfinite(start) and start > 0 and np.isfinite(end) and end >= 0):
+        raise ValueError(f"start must be positive and end non-negative, got start={start!r}, end={end!r}")
+    if not np.isfinite(years) or years <= 0:
+        raise ValueError(f"years must be positive, got {years!r}")
+    multiple = end / start
+    return {"multiple": multiple, "annual_growth": multiple ** (1 / years) - 1}
+
+
+def respondent_mix(respondents: pd.DataFrame, total_group: str = "all") -> pd.DataFrame:
+    """Shares of the named respondent groups plus the remainder not broken down by the source.
+
+    Counts per group stay missing when the source gives only a share; the
+    total's count is kept on its own row.
+    """
+    _require(respondents, ["respondent_group", "share", "responses"], "respondent table")
+    total = respondents[respondents["respondent_group"] == total_group]
+    if len(total) != 1 or pd.isna(total["responses"].iloc[0]):
+        raise ValueError(f"respondent table: needs exactly one {total_group!r} row with a count of responses")
+    groups = respondents[respondents["respondent_group"] != total_group]
+    shares = pd.to_numeric(groups["share"], errors="coerce")
+    if shares.isna().any():
+        raise ValueError(f"respondent table: group {groups['respondent_group'][shares.isna()].iloc[0]!r} has no share")
+    if ((shares < 0) | (shares > 1)).any():
+        raise ValueError(f"respondent table: group {groups['respondent_group'][(shares < 0) | (shares > 1)].iloc[0]!r} has a share outside [0, 1]")
+    if shares.sum() > 1 + 1e-9:
+        raise ValueError(f"respondent table: group shares sum to {shares.sum():.2f}, more than 1")
+    mix = pd.DataFrame({"respondent_group": groups["respondent_group"].to_numpy(), "share": shares.to_numpy(),
+                        "responses": groups["responses"].to_numpy()})
+    rest = pd.DataFrame({"respondent_group": ["other respondents (not broken down)"], "share": [1 - shares.sum()],
+                         "responses": [pd.NA]})
+    out = pd.concat([mix, rest], ignore_index=True)
+    out["responses"] = out["responses"].astype("Int64")
+    return out
+
+
+def category_shares(table: pd.DataFrame, category: str, count: str) -> pd.DataFrame:
+    """Each category's count and share of the total (for a complete listing, such as Annex A)."""
+    _require(table, [category, count], "category table")
+    _require_counts(table[count], "category table", count)
+    counts = table[count].astype(int)
+    if counts.sum() == 0:
+        raise ValueError(f"category table: column {count!r} sums to zero")
+    out = pd.DataFrame({category: table[category].to_numpy(), count: counts.to_numpy(), "share": (counts / counts.sum()).to_numpy()})
+    return out.sort_values(count, ascending=False, kind="stable").reset_index(drop=True)
+
+
+def response_rates(questions: pd.DataFrame, total: int) -> pd.DataFrame:
+    """Responses to each question as a share of all ``total`` consultation responses."""
+    _require(questions, ["question", "responses"], "question table")
+    _require_counts(questions["responses"], "question table", "responses")
+    if int(total) != total or total < 1:
+        raise ValueError(f"total must be a positive whole number, got {total!r}")
+    n = questions["responses"].astype(int)
+    if (n > total).any():
+        raise ValueError(f"question table: question {questions['question'][n > total].iloc[0]!r} has more responses than the total {total}")
+    return questions.assign(share_of_all=n / total)
