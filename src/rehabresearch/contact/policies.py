@@ -23,7 +23,7 @@ falls back to the defaults below)::
     rebook_after_miss_weeks: 1      # without step_up: a missed contact is rebooked this many weeks later
     probation_reset: {enabled: true, fraction: 0.6666667, exceptions: [mappa, very_high_rosh, child_protection]}
     modes: {face_to_face: 0.7, telephone: 0.2, video: 0.1}           # shares of contacts, summing to 1
-    minutes: {face_to_face: 60, telephone: 20, video: 30, missed: 15, warning: 30, breach: 120}
+    minutes: {face_to_face: 60, telephone: 20, video: 40, missed: 15, warning: 30, breach: 120}
     enforcement: {absences_for_breach: 2, window_weeks: 52, acceptable_absence_share: 0.25,
                   recall_share_of_licence_breaches: 0.75}
 """
@@ -39,6 +39,8 @@ from typing import Any, Mapping
 import numpy as np
 import yaml
 
+from .workload import CONTACT_MINUTES
+
 #: Version-2 tiers in the order of the Workload Measurement Tool table (tiering.md, "Workload points").
 TIERS: tuple[str, ...] = tuple(f"{p}{c}" for p in "ABCD" for c in "3210")
 PROTECT_LEVELS: tuple[str, ...] = ("A", "B", "C", "D")
@@ -49,9 +51,10 @@ REMOTE_MODES = frozenset({"telephone", "video"})
 #: "Contact standards and evidence": MAPPA, very high RoSH, active child protection).
 RESET_EXCEPTIONS: tuple[str, ...] = ("mappa", "very_high_rosh", "child_protection")
 
-#: Officer minutes per event. Illustrative: no published time-per-contact was available to us.
-DEFAULT_MINUTES = {"face_to_face": 60.0, "telephone": 20.0, "video": 30.0, "missed": 15.0, "warning": 30.0,
-                   "breach": 120.0}
+#: Officer minutes per event. Contacts take workload.CONTACT_MINUTES (an office visit for face to face);
+#: the minutes for a missed appointment, a warning and breach action are ours. All illustrative.
+DEFAULT_MINUTES = {"face_to_face": float(CONTACT_MINUTES["office"]), "telephone": float(CONTACT_MINUTES["telephone"]),
+                   "video": float(CONTACT_MINUTES["video"]), "missed": 15.0, "warning": 30.0, "breach": 120.0}
 #: All contacts face to face unless the policy says otherwise (the monthly face-to-face minimum of the
 #: consultation, seed 004 Q2 response quoted under "Summary of responses").
 DEFAULT_MODES = {"face_to_face": 1.0}
