@@ -147,11 +147,16 @@ def parse_bool(check: Checker, field: str) -> np.ndarray:
     return values == 1
 
 
-def parse_number(check: Checker, field: str, low: float, high: float, allow: tuple[float, ...] = ()) -> np.ndarray:
-    """A numeric column as float (NaN where blank); non-numbers and values outside [low, high] are problems."""
+def parse_number(
+    check: Checker, field: str, low: float, high: float, allow: tuple[float, ...] = (), required: bool = False
+) -> np.ndarray:
+    """A numeric column as float (NaN where blank); non-numbers, values outside [low, high] and (if
+    ``required``) blanks are problems."""
     series = check.df[field]
     if pd.api.types.is_numeric_dtype(series.dtype) and series.dtype != bool:
         values = series.to_numpy(dtype=float)
+        if required:
+            check.add(np.isnan(values), field, "missing value")
     else:
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
         text = pd.Series(uniques, dtype=object).astype(str).str.strip()
@@ -163,6 +168,8 @@ def parse_number(check: Checker, field: str, low: float, high: float, allow: tup
             check.add(np.isin(codes, bad_codes), field, "not a number")
         table[bad_codes] = np.nan
         values = table[codes]
+        if required:
+            check.add((codes == -1) | np.isin(codes, np.flatnonzero(blank)), field, "missing value")
     with np.errstate(invalid="ignore"):
         out = ((values < low) | (values > high)) & ~np.isin(values, allow)
     extra = f" or {', '.join(map(str, allow))}" if allow else ""
