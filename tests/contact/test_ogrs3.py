@@ -50,7 +50,7 @@ def test_terms_hand_computed():
 
 def test_age_bands_edges():
     # 49.9 is in the 40-49 band, 50 in 50+; 17.99 in 16-17
-    diff = score(age_at_followup=50, age_at_conviction=45)["y"] - score(age_at_followup=49.9, age_at_conviction=45)["y"]
+    diff = score(age_at_followup=50, age_at_conviction=45, age_at_first_sanction=40)["y"] - score(age_at_followup=49.9, age_at_conviction=45, age_at_first_sanction=40)["y"]
     assert diff == pytest.approx(-2.0253 - -1.4997)
     low = score(age_at_followup=17.99, age_at_conviction=17, age_at_first_sanction=15)
     high = score(age_at_followup=18, age_at_conviction=17, age_at_first_sanction=15)
