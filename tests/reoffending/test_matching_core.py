@@ -1,0 +1,197 @@
+"""Matched comparison: propensity fit, matching rules, balance, effects, statements and bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from rehabresearch.disclosure import GroupTooSmall
+from rehabresearch.reoffending import matching as M
+
+
+def _data(n=3000, seed=1, shift=0.5):
+    rng = np.random.default_rng(seed)
+    x1 = rng.normal(size=n)
+    x2 = (rng.random(n) < 0.4).astype(int)
+    sex = (rng.random(n) < 0.3).astype(int)
+    p = 1 / (1 + np.exp(-(-2 + shift * x1 + 0.5 * x2 + 0.3 * sex)))
+    t = (rng.random(n) < p).astype(int)
+    y = (rng.random(n) < 1 / (1 + np.exp(-(-0.5 + 0.6 * x1 + 0.4 * x2)))).astype(int)
+    return pd.DataFrame({"x1": x1, "x2": x2, "sex": sex, "treated": t, "y": y, "score": x1 * 3 + rng.normal(size=n)})
+
+
+def test_propensity_matches_statsmodels():
+    df = _data()
+    fit = M.fit_propensity(df, "treated", ["x1", "x2", "sex"])
+    ref = sm.Logit(df["treated"], sm.add_constant(df[["x1", "x2", "sex"]])).fit(disp=0)
+    assert fit.converged
+    np.testing.assert_allclose(fit.coef, ref.params.to_numpy(), atol=1e-7)
+    np.testing.assert_allclose(fit.logit, ref.fittedvalues.to_numpy(), atol=1e-6)
+
+
+def test_greedy_without_replacement_hand_case():
+    # Treated at 0 and 0.08; controls at 0.05 and 0.5. The closer treated (0.08) takes 0.05;
+    # the other must take 0.5 (no caliper), and no control is used twice.
+    logit = np.array([0.0, 0.08, 0.05, 0.5])
+    treated = np.array([True, True, False, False])
+    m = M.match(logit, treated, caliper_sd=None)
+    assert dict(zip(m.pair_treated, m.pair_control)) == {1: 2, 0: 3}
+    np.testing.assert_array_equal(m.weights, [1, 1, 1, 1])
+
+
+def test_caliper_drops_far_treated_and_is_respected():
+    df = _data(shift=1.5)
+    fit = M.fit_propensity(df, "treated", ["x1", "x2", "sex"])
+    t = df["treated"].to_numpy() == 1
+    m = M.match(fit.logit, t, caliper_sd=0.05)
+    dist = np.abs(fit.logit[m.pair_treated] - fit.logit[m.pair_control])
+    assert dist.max() <= m.caliper
+    pooled = np.sqrt((fit.logit[t].var(ddof=1) + fit.logit[~t].var(ddof=1)) / 2)
+    assert m.caliper == pytest.approx(0.05 * pooled)
+    assert 0 < m.n_matched_treated < m.n_treated
+
+
+def test_no_control_reused_without_replacement_ratio_2():
+    df = _data()
+    fit = M.fit_propensity(df, "treated", ["x1", "x2", "sex"])
+    m = M.match(fit.logit, df["treated"].to_numpy() == 1, ratio=2, replace=False)
+    assert len(np.unique(m.pair_control)) == len(m.pair_control)
+    counts = np.bincount(m.pair_treated)
+    assert counts.max() == 2
+    # each control weighs 1/k of its treated person; the weights sum to the matched treated
+    assert m.weights[df["treated"].to_numpy() == 0].sum() == pytest.approx(m.n_matched_treated)
+
+
+def test_with_replacement_finds_the_k_nearest_like_brute_force():
+    rng = np.random.default_rng(3)
+    logit = rng.normal(size=400)
+    treated = rng.random(400) < 0.2
+    m = M.match(logit, treated, ratio=3, replace=True, caliper_sd=None)
+    lt, lc = logit[treated], logit[~treated]
+    brute = np.sort(np.abs(lt[:, None] - lc[None, :]), axis=1)[:, :3]
+    got = np.abs(logit[m.pair_treated] - logit[m.pair_control]).reshape(-1, 3)
+    np.testing.assert_allclose(np.sort(got, axis=1), brute)
+    assert len(np.unique(m.pair_control)) < len(m.pair_control)  # reuse happens
+
+
+def test_exact_strata_respected():
+    df = _data()
+    res = M.matched_comparison(df, "treated", ["x1", "x2"], ["y"], exact=["sex"])
+    m = res.matching
+    sex = df["sex"].to_numpy()
+    np.testing.assert_array_equal(sex[m.pair_treated], sex[m.pair_control])
+
+
+def test_balance_improves_and_smd_hand_computed():
+    df = _data(shift=1.0)
+    res = M.matched_comparison(df, "treated", ["x1", "x2", "sex"], ["y"])
+    b = res.balance.set_index("covariate")
+    assert (b["SMD after"].abs() < b["SMD before"].abs()).all()
+    assert (b["SMD after"].abs() < 0.1).all()
+    t = df["treated"] == 1
+    x = df["x1"]
+    smd = (x[t].mean() - x[~t].mean()) / np.sqrt((x[t].var() + x[~t].var()) / 2)
+    assert b.loc["x1", "SMD before"] == pytest.approx(smd)
+
+
+def test_effect_hand_computed_continuous():
+    # Two treated matched 1:1 to two controls: difference of means and Welch-type SE by hand.
+    logit = np.array([0.0, 1.0, 0.01, 1.01, 5.0])
+    treated = np.array([True, True, False, False, False])
+    df = pd.DataFrame({"out": [3.0, 5.0, 1.0, 2.0, 100.0]})
+    m = M.match(logit, treated, caliper_sd=None)
+    e = M.estimate_effect(df, "out", m)
+    assert e["difference"] == pytest.approx(4.0 - 1.5)
+    se = np.sqrt(np.var([3, 5], ddof=1) / 2 + np.var([1, 2], ddof=1) / 2)
+    assert e["standard error"] == pytest.approx(se)
+    assert e["low"] == pytest.approx(2.5 - 1.959964 * se, rel=1e-6)
+
+
+def test_binary_effect_uses_newcombe_for_one_to_one():
+    from rehabresearch.reoffending.intervals import newcombe_interval
+
+    df = _data()
+    res = M.matched_comparison(df, "treated", ["x1", "x2", "sex"], ["y"])
+    e = res.effects.iloc[0]
+    m = res.matching
+    y = df["y"].to_numpy()
+    diff, lo, hi = newcombe_interval(y[m.pair_treated].sum(), len(m.pair_treated), y[m.pair_control].sum(),
+                                     len(m.pair_control))
+    assert (e["difference"], e["low"], e["high"]) == pytest.approx((diff, lo, hi))
+    assert e["kind"] == "binary"
+    assert not res.effects.isna().any().any()
+
+
+def test_statement_wording():
+    eff = {"kind": "binary", "low": -0.08, "high": -0.02, "significant": True, "comparison mean": 0.23,
+           "treated mean": 0.18}
+    text = M.jdl_statement(eff, measure="one-year proven re-offending rate", per_100="committed a proven re-offence",
+                           dp=0)
+    assert "reduction in the one-year proven re-offending rate of between 2 and 8 percentage points" in text
+    assert "For any 100 typical people in the comparison group, 23 committed a proven re-offence" in text
+    assert "treatment group, 18 committed" in text
+    eff.update(low=-0.03, high=0.01, significant=False)
+    text = M.jdl_statement(eff, measure="rate", dp=0)
+    assert "no significant difference" in text and "3 percentage points lower to 1 percentage points higher" in text
+    cont = {"kind": "continuous", "low": 2.0, "high": 9.5, "significant": True, "comparison mean": 1, "treated mean": 2}
+    assert "increase in the time of between 2.0 and 9.5 days" in M.jdl_statement(cont, measure="time", unit="days")
+
+
+def test_determinism_same_seed():
+    df = _data(n=5000)
+    a = M.matched_comparison(df, "treated", ["x1", "x2", "sex"], ["y"], seed=7)
+    b = M.matched_comparison(df, "treated", ["x1", "x2", "sex"], ["y"], seed=7)
+    np.testing.assert_array_equal(a.matching.pair_control, b.matching.pair_control)
+    pd.testing.assert_frame_equal(a.effects, b.effects)
+
+
+def test_minimum_group_size_refusal_and_override():
+    df = _data(n=3000)
+    t_idx = np.flatnonzero(df["treated"] == 1)
+    small = df.drop(index=t_idx[59:])
+    assert (small["treated"] == 1).sum() == 59
+    with pytest.raises(GroupTooSmall, match="59 people, below the minimum of 60"):
+        M.matched_comparison(small, "treated", ["x1", "x2"], ["y"])
+    res = M.matched_comparison(small, "treated", ["x1", "x2"], ["y"], min_group_size=30)
+    assert res.flags and "lowered" in res.flags[0] and "30" in res.flags[0]
+    full = M.matched_comparison(df, "treated", ["x1", "x2"], ["y"])
+    assert full.flags == []
+
+
+@pytest.mark.parametrize(
+    "change, error, message",
+    [
+        (lambda d: d.drop(columns="x2"), M.MatchingError, "x2"),
+        (lambda d: d.assign(treated=d["treated"].replace({1: 2})), M.MatchingError, "must be 0/1"),
+        (lambda d: d.assign(x2=1), M.MatchingError, "single value"),
+        (lambda d: d.assign(x1=d["x1"].where(d.index != 5)), M.MatchingError, "row 5"),
+        (lambda d: d.assign(x1=d["x1"].astype(str)), M.MatchingError, "not numeric"),
+        (lambda d: d.assign(y=d["y"].astype(float).where(d.index != 3)), M.MatchingError, "outcome column 'y'"),
+        (lambda d: d.assign(treated=0), M.MatchingError, "only one group"),
+    ],
+)
+def test_bad_input_errors(change, error, message):
+    df = change(_data())
+    with pytest.raises(error, match=message):
+        M.matched_comparison(df, "treated", ["x1", "x2"], ["y"])
+
+
+def test_no_overlap_is_an_error():
+    df = _data()
+    df["treated"] = (df["x1"] > 1).astype(int)
+    with pytest.raises(M.NoOverlapError, match="no overlap"):
+        M.matched_comparison(df, "treated", ["x1", "x2"], ["y"])
+
+
+def test_continuous_outcome_among_observed_and_love_plot():
+    df = _data()
+    df["days"] = np.where(df["y"] == 1, df["score"].abs() * 10, np.nan)
+    res = M.matched_comparison(df, "treated", ["x1", "x2", "sex"], {"score": "continuous", "days": "continuous"},
+                               among_observed=["days"])
+    eff = res.effects.set_index("outcome")
+    assert eff.loc["days", "treated people"] == int(df.loc[res.matching.matched_treated, "y"].sum())
+    assert eff.loc["score", "kind"] == "continuous"
+    fig, ax = M.love_plot(res.balance, source="synthetic test data")
+    assert ax.get_xlabel().startswith("Absolute standardised mean difference")
