@@ -63,6 +63,15 @@ def fmt_ci(lo: float, hi: float, dp: int = 1, pct: bool = True) -> str:
     return f"95% CI {f(lo)} to {f(hi)}"
 
 
+def _plain(value: Any) -> str:
+    """A headline value for the closing table: floats to 4 significant figures, counts with separators."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+
+
 def _require_number(x: Any, where: str) -> None:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         raise ValueError(f"{where}: value is missing (NaN); refusing to print it")
@@ -87,6 +96,11 @@ class Report:
             from IPython.display import display
 
             display(obj)
+
+    def _show_html(self, markup: str) -> None:
+        from IPython.display import HTML
+
+        self._show(HTML(markup))
 
     def count(self, n) -> str:
         """A count for a sentence, suppressed below the threshold."""
@@ -136,9 +150,7 @@ class Report:
         footer = "".join(f'<p class="rr-source">{html.escape(f)}</p>' for f in foot)
         block = f'<div class="rr-table-block">{body}{footer}</div>'
         self.shown.append(caption + "\n" + shown.to_string(index=False))
-        from IPython.display import HTML
-
-        self._show(HTML(block))
+        self._show_html(block)
         return shown
 
     def finding(self, text: str, *, source: str | None = None) -> str:
@@ -180,8 +192,11 @@ class Report:
         self.results[key] = {"value": value, "label": label, "unit": unit, "source": source}
         return value
 
-    def save(self, parameters: Mapping[str, Any] | None = None) -> dict:
-        """Write ``results.json`` (when run by the runner) and return its content."""
+    def save(self, parameters: Mapping[str, Any] | None = None) -> None:
+        """Show the headline numbers as a closing table and write ``results.json`` (when run by the runner).
+
+        The written content stays available as :attr:`payload`.
+        """
         payload = {
             "notebook": self.name,
             "disclosure_threshold": self.threshold,
@@ -190,7 +205,14 @@ class Report:
             "inputs": dict(sorted(catalog.LOADED.items())),
             "parameters": dict(parameters or {}),
         }
+        self.payload = payload
         target = os.environ.get(RESULTS_ENV)
         if target:
             write_json(target, payload)
-        return payload
+        if self.results:
+            summary = pd.DataFrame(
+                [(v["label"], _plain(v["value"]), v["unit"] or "", v["source"] or "") for v in self.results.values()],
+                columns=["Headline number", "Value", "Unit", "Source"],
+            )
+            self._show_html(summary.to_html(index=False, escape=True, classes="rr-table", border=0).replace(
+                ">\n  <thead>", ">\n<caption>Headline numbers of this report (also in results.json)</caption>\n  <thead>", 1))

@@ -1,0 +1,61 @@
+"""Every notebook runs in its quick profile, renders offline HTML, and is committed without outputs.
+
+The list of notebooks is explicit (as in PUDL): adding or removing a report is a deliberate change here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import nbformat
+import pytest
+
+from rehabresearch import paths, runner
+
+NOTEBOOKS = sorted(
+    [
+        "commissioning",
+        "compas_cohorts",
+        "contact_tiers",
+        "contract_sensitivity",
+        "equalities_evidence",
+        "matched_comparison",
+        "moj_proven_reoffending",
+        "rossi_financial_aid",
+    ]
+)
+
+
+def test_the_tested_list_is_every_notebook():
+    assert sorted(p.stem for p in paths.NOTEBOOKS_DIR.glob("*.ipynb")) == NOTEBOOKS
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_is_committed_clean_and_well_formed(name):
+    nb = nbformat.read(paths.NOTEBOOKS_DIR / f"{name}.ipynb", as_version=4)
+    nbformat.validate(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None, f"{name}: commit notebooks without outputs"
+    assert nb.metadata["kernelspec"]["name"] == runner.KERNEL_NAME
+    info = runner.find(name)
+    assert "disclosure_threshold" in info.parameters, f"{name}: every report takes a disclosure threshold"
+    assert {"published", "quick"} <= set(info.profiles), f"{name}: needs published and quick profiles"
+    assert info.title and info.summary
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_runs_in_quick_profile(name, tmp_path, monkeypatch, external_dataset):
+    info = runner.find(name)
+    for dataset in info.external:
+        external_dataset(dataset)  # from the mirror, or skip
+    monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path)
+    result = runner.run_notebook(info, "quick", progress=lambda *_: None)
+    assert result.status == "ok", result.error
+    results = json.loads((tmp_path / name / "results.json").read_text())
+    assert results["results"], f"{name} saved no headline numbers"
+    page = (tmp_path / name / "index.html").read_text()
+    assert not re.search(r"""(src|href)=["']https?://""", page), f"{name}: page loads something from the network"
+    assert "Traceback" not in page, f"{name}: a traceback reached the rendered page"
