@@ -84,3 +84,18 @@ def test_report_table_suppresses_small_counts(cohort):
 def test_bad_input(cohort, call, exc, match):
     with pytest.raises(exc, match=match):
         call(cohort)
+
+
+def test_difference_statement_wording():
+    assert m.difference_statement(-0.0833, -0.165, -0.0002) == (
+        "8.3 percentage points lower (95% CI between 0.0 and 16.5 percentage points lower)")
+    assert m.difference_statement(0.05, 0.02, 0.08) == "5.0 percentage points higher (95% CI between 2.0 and 8.0 percentage points higher)"
+    text = m.difference_statement(-0.02, -0.05, 0.01)
+    assert "consistent with no difference" in text and "5.0 percentage points lower to 1.0 higher" in text
+    with pytest.raises(ValueError, match="lo is missing"):
+        m.difference_statement(0.1, float("nan"), 0.2)
+
+
+@pytest.mark.parametrize("p,words", [(0.001, "strong evidence"), (0.03, "evidence"), (0.0501, "weak evidence"), (0.5, "no clear evidence")])
+def test_evidence_wording(p, words):
+    assert m.evidence(p) == words

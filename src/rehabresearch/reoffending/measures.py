@@ -31,6 +31,8 @@ __all__ = [
     "time_to_first",
     "compare_rates",
     "compare_frequency",
+    "evidence",
+    "difference_statement",
 ]
 
 #: Count columns produced by the functions here (pass to ``Report.table(counts=...)``).
@@ -232,3 +234,44 @@ def compare_frequency(df: pd.DataFrame, count: str, group: str, reference, level
     se = np.sqrt(x1 / n1**2 + x2 / n2**2)
     out["difference"], out["difference_lo"], out["difference_hi"] = diff, diff - z * se, diff + z * se
     return out
+
+
+def evidence(p_value: float) -> str:
+    """Conventional plain-English wording for a two-sided p-value (thresholds 0.01, 0.05, 0.10)."""
+    if not 0 <= p_value <= 1:
+        raise ValueError(f"p-value must be between 0 and 1, got {p_value!r}")
+    if p_value < 0.01:
+        return "strong evidence"
+    if p_value < 0.05:
+        return "evidence"
+    if p_value < 0.10:
+        return "weak evidence"
+    return "no clear evidence"
+
+
+def difference_statement(diff: float, lo: float, hi: float, *, level: float = 0.95, scale: float = 100,
+                         unit: str = "percentage points", dp: int = 1,
+                         lower: str = "lower", higher: str = "higher") -> str:
+    """Plain-English difference with its interval, e.g. '8.3 percentage points lower (95% CI 0.1 to 16.5 lower)'.
+
+    ``diff``, ``lo`` and ``hi`` are on the natural scale (proportions by default; ``scale`` converts
+    to the ``unit``). When the interval spans zero the sentence says it is consistent with no difference.
+    """
+    for name, v in (("diff", diff), ("lo", lo), ("hi", hi)):
+        if v is None or not np.isfinite(v):
+            raise ValueError(f"difference_statement: {name} is missing or not finite ({v!r})")
+    if lo > hi:
+        raise ValueError(f"difference_statement: lower limit {lo!r} is above upper limit {hi!r}")
+    pct = f"{level:.0%}"
+
+    def f(v):
+        return f"{abs(v) * scale:.{dp}f}"
+
+    direction = lower if diff < 0 else higher
+    head = f"{f(diff)} {unit} {direction}"
+    if hi < 0:
+        return f"{head} ({pct} CI between {f(hi)} and {f(lo)} {unit} {lower})"
+    if lo > 0:
+        return f"{head} ({pct} CI between {f(lo)} and {f(hi)} {unit} {higher})"
+    return (f"{head}, but the {pct} interval runs from {f(lo)} {unit} {lower} to {f(hi)} {higher}, "
+            "so it is consistent with no difference")
