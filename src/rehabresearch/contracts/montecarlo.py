@@ -1,0 +1,130 @@
+"""Monte Carlo over uncertain inputs: how likely is a deficit, and how much reserve would cover it?
+
+Input uncertainty is declared per input as a small mapping (in a contract's
+YAML ``distributions`` section)::
+
+    volume_factor: {dist: triangular, low: 0.8, mode: 1.0, high: 1.6}
+    caseload_per_worker: {dist: uniform, low: 50, high: 80}
+    on_cost_rate: {dist: normal, mean: 0.3, sd: 0.03}   # truncated to the input's range
+
+Draws come only from the ``np.random.Generator`` passed in, so a seed gives
+the same answer every time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .model import INPUTS, Contract, evaluate
+
+_DIST_FIELDS = {"uniform": ("low", "high"), "triangular": ("low", "mode", "high"), "normal": ("mean", "sd")}
+
+
+def make_distribution(name: str, spec: Mapping) -> stats.rv_continuous:
+    """A frozen scipy distribution for input ``name`` from its spec; ValueError naming the problem."""
+    if name not in INPUTS:
+        raise ValueError(f"distribution for unknown input {name!r}; known inputs: {', '.join(INPUTS)}")
+    if not isinstance(spec, Mapping) or "dist" not in spec:
+        raise ValueError(f"distribution for {name!r} must be a mapping with 'dist' (one of {sorted(_DIST_FIELDS)})")
+    kind = spec["dist"]
+    if kind not in _DIST_FIELDS:
+        raise ValueError(f"distribution for {name!r}: dist {kind!r} is not one of {sorted(_DIST_FIELDS)}")
+    expected = set(_DIST_FIELDS[kind])
+    got = set(spec) - {"dist", "note"}
+    if got != expected:
+        raise ValueError(f"distribution for {name!r} ({kind}) needs exactly {sorted(expected)}, got {sorted(got)}")
+    try:
+        p = {k: float(spec[k]) for k in expected}
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"distribution for {name!r}: parameters must be numbers ({exc})") from None
+    lo, hi = INPUTS[name].lower, INPUTS[name].upper
+    if kind == "normal":
+        if p["sd"] <= 0:
+            raise ValueError(f"distribution for {name!r}: sd must be above 0, got {p['sd']}")
+        if not lo <= p["mean"] <= hi:
+            raise ValueError(f"distribution for {name!r}: mean {p['mean']} is outside the input's range [{lo}, {hi}]")
+        a, b = (lo - p["mean"]) / p["sd"], (hi - p["mean"]) / p["sd"]
+        return stats.truncnorm(a, b, loc=p["mean"], scale=p["sd"])
+    low, high = p["low"], p["high"]
+    if not (lo <= low < high <= hi):
+        raise ValueError(f"distribution for {name!r}: need {lo} <= low < high <= {hi}, got low={low}, high={high}")
+    if kind == "uniform":
+        return stats.uniform(loc=low, scale=high - low)
+    if not low <= p["mode"] <= high:
+        raise ValueError(f"distribution for {name!r}: mode {p['mode']} is outside [{low}, {high}]")
+    return stats.triang(c=(p["mode"] - low) / (high - low), loc=low, scale=high - low)
+
+
+def distributions_of(contract: Contract, overrides: Mapping[str, Mapping] | None = None) -> dict[str, stats.rv_continuous]:
+    """The contract's input distributions (with ``overrides``), as frozen scipy distributions."""
+    specs = {**contract.distributions, **(overrides or {})}
+    if not specs:
+        raise ValueError(f"contract {contract.name!r} declares no input distributions to sample from")
+    return {name: make_distribution(name, spec) for name, spec in specs.items()}
+
+
+def sample_inputs(dists: Mapping[str, stats.rv_continuous], n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """``n`` independent draws of every input, from ``rng``."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError("pass an explicit np.random.Generator (e.g. np.random.default_rng(seed))")
+    if n < 1:
+        raise ValueError(f"number of draws must be at least 1, got {n}")
+    return {name: d.rvs(size=n, random_state=rng) for name, d in dists.items()}
+
+
+@dataclass(frozen=True)
+class MonteCarloResult:
+    """Per-draw outcomes: total surplus (£), peak reserve drawn (£), redundancies (FTE); surplus per period (£)."""
+
+    periods: tuple[str, ...]
+    total_surplus: np.ndarray
+    peak_reserve: np.ndarray
+    redundancies: np.ndarray
+    surplus: np.ndarray
+
+    @property
+    def probability_of_deficit(self) -> float:
+        """Share of draws ending the contract in deficit."""
+        return float(np.mean(self.total_surplus < 0))
+
+    def reserve_needed(self, level: float = 0.95) -> float:
+        """£ of reserves that cover the peak draw-down in ``level`` of draws."""
+        return float(np.quantile(self.peak_reserve, level))
+
+    def summary(self, percentiles=(5, 50, 95)) -> pd.DataFrame:
+        """Percentiles of total surplus, peak reserve and redundancies (one row per percentile)."""
+        q = np.asarray(percentiles, dtype=float) / 100
+        return pd.DataFrame({
+            "percentile": [f"{p:g}th" for p in percentiles],
+            "total surplus (£)": np.quantile(self.total_surplus, q),
+            "peak reserve drawn (£)": np.quantile(self.peak_reserve, q),
+            "redundancies (FTE)": np.quantile(self.redundancies, q),
+        })
+
+    def period_percentiles(self, percentiles=(5, 50, 95)) -> pd.DataFrame:
+        """Percentiles of surplus (£) in each period."""
+        q = np.quantile(self.surplus, np.asarray(percentiles, dtype=float) / 100, axis=0)
+        df = pd.DataFrame(q.T, columns=[f"{p:g}th percentile (£)" for p in percentiles])
+        df.insert(0, "period", list(self.periods))
+        return df
+
+
+def simulate(contract: Contract, n: int, rng: np.random.Generator, distributions: Mapping[str, Mapping] | None = None,
+             chunk: int = 100_000) -> MonteCarloResult:
+    """Draw ``n`` sets of inputs and evaluate the contract for each (in chunks of ``chunk`` draws to bound memory)."""
+    draws = sample_inputs(distributions_of(contract, distributions), n, rng)
+    surplus = np.empty((n, contract.n_periods))
+    peak = np.empty(n)
+    redundancies = np.empty(n)
+    for start in range(0, n, chunk):  # chunks of draws, each evaluated vectorised
+        part = slice(start, min(start + chunk, n))
+        r = evaluate(contract, {k: v[part] for k, v in draws.items()})
+        surplus[part] = r.surplus
+        peak[part] = r.peak_reserve
+        redundancies[part] = r.redundancies.sum(axis=1)
+    return MonteCarloResult(contract.periods, surplus.sum(axis=1), peak, redundancies, surplus)

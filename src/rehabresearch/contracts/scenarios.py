@@ -1,0 +1,122 @@
+"""Named scenarios and break-even points: what happens when real volumes differ from the profile.
+
+Each scenario is a set of input values (or a different volume profile)
+applied to one contract; :func:`compare` evaluates them side by side.
+Break-even points are found by root-finding (``scipy.optimize.brentq``) on
+the contract's total surplus.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import brentq
+
+from .model import INPUTS, Contract, Result, evaluate
+
+#: Published referral rates from Transforming Rehabilitation: about 60% of those
+#: expected were referred against an assumed 80% (contract_facts.csv,
+#: tr_actual_referral_rate and tr_expected_referral_rate).
+TR_ACTUAL_REFERRAL_RATE = 0.6
+TR_EXPECTED_REFERRAL_RATE = 0.8
+
+
+class NoBreakEven(ValueError):
+    """The surplus does not change sign within the searched range."""
+
+
+def total_surplus(r: Result) -> np.ndarray:
+    """£ surplus over the contract (the default measure)."""
+    return r.total_surplus
+
+
+def with_profile(contract: Contract, actual_profile) -> Contract:
+    """The contract with a different real volume profile (people per period); the priced profile is unchanged."""
+    return replace(contract, actual_profile=np.asarray(actual_profile, dtype=float))
+
+
+def flat_profile(contract: Contract) -> np.ndarray:
+    """Real volumes flat from day one at the profile's final-period level (existing service users arrive at once)."""
+    return np.full(contract.n_periods, contract.profile[-1])
+
+
+def compare(contract: Contract, scenarios: Mapping[str, Mapping[str, float] | Contract]) -> pd.DataFrame:
+    """One row per scenario: volume (people), income, cost, surplus, peak reserve (£), hires and redundancies (FTE).
+
+    A scenario is a mapping of input values, or a whole :class:`Contract`
+    (e.g. from :func:`with_profile`).
+    """
+    rows = []
+    for label, spec in scenarios.items():
+        r = evaluate(spec) if isinstance(spec, Contract) else evaluate(contract, spec)
+        rows.append({
+            "scenario": label,
+            "volume (people)": r.volume.sum(),
+            "income (£)": r.income.sum(),
+            "cost (£)": r.cost.sum(),
+            "surplus (£)": r.total_surplus[0],
+            "peak reserve drawn (£)": r.peak_reserve[0],
+            "hires (FTE)": r.hires.sum(),
+            "redundancies (FTE)": r.redundancies.sum(),
+        })
+    return pd.DataFrame(rows)
+
+
+def volume_sweep(contract: Contract, factors, mechanisms=None) -> pd.DataFrame:
+    """Total surplus (£) over a grid of volume factors, for each payment mechanism (long form)."""
+    factors = np.asarray(factors, dtype=float)
+    frames = []
+    for mech in mechanisms or [contract.mechanism]:
+        r = evaluate(replace(contract, mechanism=mech), {"volume_factor": factors})
+        frames.append(pd.DataFrame({"mechanism": mech, "volume factor": factors, "surplus (£)": r.total_surplus}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def break_even(contract: Contract, name: str, low: float, high: float,
+               measure: Callable[[Result], np.ndarray] = total_surplus, xtol: float = 1e-9) -> float:
+    """The value of input ``name`` in ``[low, high]`` at which total surplus is zero.
+
+    Raises :class:`NoBreakEven` naming the surplus at both ends when it does not change sign.
+    """
+    if name not in INPUTS:
+        raise KeyError(f"unknown input {name!r}; known inputs: {', '.join(INPUTS)}")
+    if not low < high:
+        raise ValueError(f"break-even search needs low < high, got {low} and {high}")
+
+    def f(x: float) -> float:
+        return float(measure(evaluate(contract, {name: x}))[0])
+
+    f_lo, f_hi = f(low), f(high)
+    if f_lo == 0:
+        return float(low)
+    if f_hi == 0:
+        return float(high)
+    if np.sign(f_lo) == np.sign(f_hi):
+        raise NoBreakEven(
+            f"no break-even {name} between {low:g} and {high:g} for contract {contract.name!r}: "
+            f"surplus is £{f_lo:,.0f} at {low:g} and £{f_hi:,.0f} at {high:g}"
+        )
+    return float(brentq(f, low, high, xtol=xtol))
+
+
+def break_even_points(contract: Contract, volume=(0.05, 5.0), price=(0.05, 5.0), caseload=(1.0, 1000.0)) -> pd.DataFrame:
+    """Break-even volume factor (and people), price factor (and £ value) and caseload, with an explanation when none exists."""
+    rows = []
+    total_volume = contract.profile.sum() if contract.actual_profile is None else contract.actual_profile.sum()
+    base_ratio = contract.input("referral_rate") / contract.input("expected_referral_rate")
+    for label, name, rng, scale, unit in (
+        ("volume", "volume_factor", volume, total_volume * base_ratio, "people over the contract"),
+        ("price", "price_factor", price, contract.value.sum(), "£ contract value"),
+        ("caseload", "caseload_per_worker", caseload, 1.0, "people per case worker a year"),
+    ):
+        try:
+            x = break_even(contract, name, *rng)
+            rows.append({"break-even": label, "input": name, "value": x, "in units": x * scale, "unit": unit,
+                         "current": contract.input(name), "note": ""})
+        except NoBreakEven as exc:
+            rows.append({"break-even": label, "input": name, "value": np.nan, "in units": np.nan, "unit": unit,
+                         "current": contract.input(name), "note": str(exc)})
+    return pd.DataFrame(rows)

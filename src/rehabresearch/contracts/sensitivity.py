@@ -1,0 +1,118 @@
+"""Which assumptions matter: one-way (tornado), two-way grids, and Sobol variance-based indices.
+
+All three evaluate the contract once, vectorised: each row of the design is a
+draw of :func:`rehabresearch.contracts.model.evaluate`.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .model import INPUTS, Contract, Result, evaluate
+from .montecarlo import distributions_of
+from .scenarios import total_surplus
+
+
+def one_way_ranges(contract: Contract, spread: float = 0.2, level: float = 0.9) -> dict[str, tuple[float, float]]:
+    """Low and high value of every input.
+
+    Inputs with a distribution use its central ``level`` interval (5th and 95th
+    percentiles by default); the others move ``spread`` (±20%) either side of
+    their value, kept within the input's allowed range.
+    """
+    dists = distributions_of(contract) if contract.distributions else {}
+    tail = (1 - level) / 2
+    out = {}
+    for name, spec in INPUTS.items():
+        if name in dists:
+            lo, hi = dists[name].ppf([tail, 1 - tail])
+        else:
+            base = contract.input(name)
+            lo, hi = base * (1 - spread), base * (1 + spread)
+        out[name] = (float(np.clip(lo, spec.lower, spec.upper)), float(np.clip(hi, spec.lower, spec.upper)))
+    return out
+
+
+def one_way(contract: Contract, ranges: Mapping[str, tuple[float, float]] | None = None,
+            measure: Callable[[Result], np.ndarray] = total_surplus) -> pd.DataFrame:
+    """Tornado data: the measure (£ total surplus by default) at each input's low and high, others at base.
+
+    One row per input, ranked by swing (|high - low| of the measure), largest first.
+    """
+    ranges = dict(ranges or one_way_ranges(contract))
+    unknown = set(ranges) - set(INPUTS)
+    if unknown:
+        raise KeyError(f"unknown inputs {sorted(unknown)}; known inputs: {', '.join(INPUTS)}")
+    names = list(ranges)
+    k = len(names)
+    design = {n: np.full(2 * k + 1, contract.input(n)) for n in names}
+    for i, n in enumerate(names):
+        design[n][2 * i], design[n][2 * i + 1] = ranges[n]
+    out = measure(evaluate(contract, design))
+    base = out[-1]
+    df = pd.DataFrame({
+        "input": names,
+        "unit": [INPUTS[n].unit for n in names],
+        "base value": [contract.input(n) for n in names],
+        "low value": [ranges[n][0] for n in names],
+        "high value": [ranges[n][1] for n in names],
+        "at low (£)": out[0:2 * k:2],
+        "at high (£)": out[1:2 * k:2],
+    })
+    df["swing (£)"] = (df["at high (£)"] - df["at low (£)"]).abs()
+    df.attrs["base"] = float(base)
+    return df.sort_values("swing (£)", ascending=False, ignore_index=True)
+
+
+def two_way(contract: Contract, x: str, x_values: Sequence[float], y: str, y_values: Sequence[float],
+            measure: Callable[[Result], np.ndarray] = total_surplus) -> pd.DataFrame:
+    """The measure (£) over a grid of two inputs: rows are ``y`` values, columns ``x`` values."""
+    xs, ys = np.asarray(x_values, dtype=float), np.asarray(y_values, dtype=float)
+    gx, gy = np.meshgrid(xs, ys)
+    out = measure(evaluate(contract, {x: gx.ravel(), y: gy.ravel()})).reshape(gy.shape)
+    return pd.DataFrame(out, index=pd.Index(ys, name=y), columns=pd.Index(xs, name=x))
+
+
+def sobol_table(func: Callable[[np.ndarray], np.ndarray], names: Sequence[str], dists: Sequence, n: int,
+                rng: np.random.Generator, confidence: float = 0.95, n_resamples: int = 200) -> pd.DataFrame:
+    """First-order and total Sobol indices with bootstrap intervals, via ``scipy.stats.sobol_indices``.
+
+    ``func`` maps an array of shape ``(d, m)`` to ``(m,)`` outputs; ``n`` (a power of 2) base samples
+    give ``n * (d + 2)`` evaluations.
+    """
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError("pass an explicit np.random.Generator (e.g. np.random.default_rng(seed))")
+    if n < 2 or n & (n - 1):
+        raise ValueError(f"Sobol base sample size must be a power of 2, got {n}")
+    res = stats.sobol_indices(func=lambda x: np.atleast_2d(func(x)), n=n, dists=list(dists), rng=rng)
+    boot = res.bootstrap(confidence_level=confidence, n_resamples=n_resamples)
+    d = len(names)
+
+    def row(a) -> np.ndarray:  # scipy squeezes a single output to shape (d,)
+        return np.asarray(a).reshape(-1, d)[0]
+
+    return pd.DataFrame({
+        "input": list(names),
+        "first order": row(res.first_order),
+        "first order low": row(boot.first_order.confidence_interval.low),
+        "first order high": row(boot.first_order.confidence_interval.high),
+        "total": row(res.total_order),
+        "total low": row(boot.total_order.confidence_interval.low),
+        "total high": row(boot.total_order.confidence_interval.high),
+    }).sort_values("total", ascending=False, ignore_index=True)
+
+
+def sobol(contract: Contract, n: int, rng: np.random.Generator, distributions: Mapping[str, Mapping] | None = None,
+          measure: Callable[[Result], np.ndarray] = total_surplus, n_resamples: int = 200) -> pd.DataFrame:
+    """Sobol indices of the measure (£ total surplus by default) over the contract's input distributions."""
+    dists = distributions_of(contract, distributions)
+    names = list(dists)
+
+    def func(x: np.ndarray) -> np.ndarray:
+        return measure(evaluate(contract, dict(zip(names, x))))
+
+    return sobol_table(func, names, [dists[k] for k in names], n, rng, n_resamples=n_resamples)
