@@ -9,7 +9,7 @@ import pytest
 
 from rehabresearch.contact.microsim import (
     CohortParams, SimParams, interval_summary, month_of_week, run_replicates, simulate, supervision_end,
-    synthetic_cohort, workload_by_month,
+    synthetic_cohort, workload_by_month, rate_summary, compliance_sensitivity,
 )
 from rehabresearch.contact.policies import compile_policy, load_policy
 
@@ -137,7 +137,10 @@ def test_aggregates_conserve_totals(name):
     pol = load_policy(name)
     res = run(cohort, pol, weeks=60, seed=3)
     m, p = res.monthly, res.people
-    assert len(m) == 14 * 16 * 2 * 2  # 60 weeks = 14 months, 16 tiers x 2 sexes x 2 case types
+    assert len(m) == 14 * 16 * 2 * 2 * 2  # 60 weeks = 14 months, 16 tiers x 2 sexes x 2 case types x caring
+    assert m["starts"].sum() == len(cohort)
+    by_tier = m.groupby("tier")["starts"].sum()
+    assert (by_tier == cohort["tier"].astype(str).value_counts().reindex(by_tier.index, fill_value=0)).all()
     assert (m["scheduled"] == m["attended"] + m["missed"]).all()
     assert (m["attended"] == m["face_to_face"] + m["remote"]).all()
     assert m["attended"].sum() == p["attended"].sum() and m["missed"].sum() == p["missed"].sum()
@@ -208,3 +211,21 @@ def test_workload_by_month_hand_case():
     assert out["contact_hours_per_officer_week"] == pytest.approx(48 / 4 / 2)
     with pytest.raises(ValueError, match="officers must be positive"):
         workload_by_month(monthly, officers=0)
+
+
+def test_rate_summary_per_100_people():
+    hand = pd.DataFrame({"policy": ["p"] * 4, "replicate": [0, 0, 1, 1], "starts": [40, 60, 50, 50],
+                         "breaches": [3, 7, 5, 15]})
+    out = rate_summary(hand, ["policy"], ["breaches"], level=0.5).iloc[0]
+    # replicate 0: 10 per 100 people; replicate 1: 20 per 100
+    assert out["breaches_mean"] == pytest.approx(15) and out["people_mean"] == 100
+    assert (out["breaches_lo"], out["breaches_hi"]) == (pytest.approx(12.5), pytest.approx(17.5))
+    with pytest.raises(ValueError, match="no people start"):
+        rate_summary(hand.assign(starts=0), ["policy"], ["breaches"])
+
+
+def test_worse_compliance_means_more_breaches():
+    out = compliance_sensitivity(3_000, [load_policy("flat_monthly")], seeds=[1, 2], multipliers=[0.5, 2.0],
+                                 sim_params=SimParams(weeks=52))
+    rates = out.set_index("compliance_multiplier")["breaches_mean"]
+    assert rates[2.0] > 2 * rates[0.5]

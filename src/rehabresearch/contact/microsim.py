@@ -35,7 +35,7 @@ contact time into WMT points, capacity and officers needed via
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -46,8 +46,8 @@ from .policies import PROTECT_LEVELS, TIERS, Policy
 
 SEXES = ("male", "female")
 CASE_TYPES = ("community", "licence")
-#: Outputs summed per month × tier × sex × case type.
-METRICS = ("person_weeks", "scheduled", "attended", "missed", "face_to_face", "remote", "acceptable_absences",
+#: Outputs summed per month × tier × sex × case type × caring; ``starts`` counts people starting that month.
+METRICS = ("starts", "person_weeks", "scheduled", "attended", "missed", "face_to_face", "remote", "acceptable_absences",
            "warnings", "breaches", "recalls", "officer_minutes")
 
 
@@ -227,7 +227,7 @@ def _cohort_arrays(cohort: pd.DataFrame) -> dict[str, np.ndarray]:
 
 @dataclass(frozen=True)
 class SimResult:
-    """Monthly aggregates (one row per month × tier × sex × case type) and per-person totals."""
+    """Monthly aggregates (one row per month × tier × sex × case type × caring) and per-person totals."""
 
     monthly: pd.DataFrame
     people: pd.DataFrame
@@ -269,8 +269,8 @@ def simulate(cohort: pd.DataFrame, policy: Policy, rng: np.random.Generator,
     n, weeks = len(cohort), params.weeks
     tier, licence, start = a["tier"], a["licence"], a["start_week"]
     end = _supervision_end(a, policy)
-    group = (tier * 2 + a["female"]) * 2 + licence
-    n_groups = len(TIERS) * 2 * 2
+    group = ((tier * 2 + a["female"]) * 2 + licence) * 2 + a["caring"]
+    n_groups = len(TIERS) * 2 * 2 * 2
     base = a["miss_propensity"] * params.compliance_multiplier
     p_f2f = np.clip(base * np.where(a["caring"], params.caring_miss_multiplier, 1.0), 0, 1).astype(np.float32)
     remote_caring = params.caring_miss_multiplier if params.caring_affects_remote else 1.0
@@ -290,6 +290,8 @@ def simulate(cohort: pd.DataFrame, policy: Policy, rng: np.random.Generator,
     weekly = np.zeros((weeks, len(METRICS), n_groups))
     col = {m: i for i, m in enumerate(METRICS)}
     start32, end32 = start.astype(np.int32), end.astype(np.int32)
+    starting = start < weeks
+    np.add.at(weekly, (start[starting], col["starts"], group[starting]), 1)
 
     for t in range(weeks):
         active = (start32 <= t) & (end32 > t) & ~recalled
@@ -358,12 +360,13 @@ def _monthly_frame(weekly: np.ndarray) -> pd.DataFrame:
     np.add.at(monthly, months, weekly)
     n_groups = weekly.shape[2]
     g = np.arange(n_groups)
-    sex_idx, case_idx, tier_idx = (g // 2) % 2, g % 2, g // 4
+    caring, case_idx, sex_idx, tier_idx = g % 2, (g // 2) % 2, (g // 4) % 2, g // 8
     frame = pd.DataFrame({
         "month": np.repeat(np.arange(n_months), n_groups) + 1,
         "tier": np.tile(np.asarray(TIERS)[tier_idx], n_months),
         "sex": np.tile(np.asarray(SEXES)[sex_idx], n_months),
         "case_type": np.tile(np.asarray(CASE_TYPES)[case_idx], n_months),
+        "caring": np.tile(caring.astype(bool), n_months),
         "weeks_in_month": np.repeat(np.bincount(months), n_groups),
     })
     for i, m in enumerate(METRICS):
@@ -402,11 +405,51 @@ def interval_summary(reps: pd.DataFrame, by: Sequence[str], values: Sequence[str
     if missing:
         raise KeyError(f"interval_summary: no column(s) {missing}")
     totals = reps.groupby([*by, "replicate"], observed=True)[list(values)].sum().reset_index()
+    return _across_replicates(totals, by, values, level)
+
+
+def _across_replicates(totals: pd.DataFrame, by: Sequence[str], values: Sequence[str], level: float) -> pd.DataFrame:
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1, got {level}")
     lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
     grouped = totals.groupby(list(by), observed=True)[list(values)]
     out = grouped.mean().add_suffix("_mean")
     out = out.join(grouped.quantile(lo_q).add_suffix("_lo")).join(grouped.quantile(hi_q).add_suffix("_hi"))
     return out.reset_index()
+
+
+def rate_summary(reps: pd.DataFrame, by: Sequence[str], values: Sequence[str], per: float = 100.0,
+                 level: float = 0.95) -> pd.DataFrame:
+    """Events per ``per`` people starting supervision, within ``by``: mean and interval across replicates.
+
+    Also returns ``people_mean``, the average number of people starting in each group.
+    """
+    missing = [c for c in [*by, *values, "replicate", "starts"] if c not in reps.columns]
+    if missing:
+        raise KeyError(f"rate_summary: no column(s) {missing}")
+    totals = reps.groupby([*by, "replicate"], observed=True)[[*values, "starts"]].sum().reset_index()
+    if (totals["starts"] <= 0).any():
+        empty = totals.loc[totals["starts"] <= 0, [*by, "replicate"]].iloc[0].to_dict()
+        raise ValueError(f"rate_summary: no people start in group {empty}; merge groups or enlarge the cohort")
+    for v in values:
+        totals[v] = totals[v] / totals["starts"] * per
+    out = _across_replicates(totals.rename(columns={"starts": "people"}), by, [*values, "people"], level)
+    return out.drop(columns=["people_lo", "people_hi"])
+
+
+def compliance_sensitivity(n: int, policies: Sequence[Policy], seeds: Sequence[int],
+                           multipliers: Sequence[float], values: Sequence[str] = ("breaches", "recalls"),
+                           cohort_params: CohortParams = CohortParams(), sim_params: SimParams = SimParams(),
+                           per: float = 100.0, level: float = 0.95) -> pd.DataFrame:
+    """Rates of ``values`` per ``per`` people for each policy as every miss probability is scaled by each multiplier."""
+    if not multipliers:
+        raise ValueError("need at least one compliance multiplier")
+    frames = []
+    for m in multipliers:
+        params = replace(sim_params, compliance_multiplier=float(m))
+        reps = run_replicates(n, policies, seeds, cohort_params, params)
+        frames.append(rate_summary(reps, ["policy"], values, per, level).assign(compliance_multiplier=float(m)))
+    return pd.concat(frames, ignore_index=True)
 
 
 def workload_by_month(monthly: pd.DataFrame, officers: float, contracted_hours: float = 37.0,
