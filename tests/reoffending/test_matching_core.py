@@ -193,5 +193,28 @@ def test_continuous_outcome_among_observed_and_love_plot():
     eff = res.effects.set_index("outcome")
     assert eff.loc["days", "treated people"] == int(df.loc[res.matching.matched_treated, "y"].sum())
     assert eff.loc["score", "kind"] == "continuous"
-    fig, ax = M.love_plot(res.balance, source="synthetic test data")
+    _fig, ax = M.love_plot(res.balance, source="synthetic test data")
     assert ax.get_xlabel().startswith("Absolute standardised mean difference")
+
+
+def test_numeric_columns_from_text_and_display_table():
+    df = _data(n=400).astype(str)
+    df.loc[2, "x1"] = None
+    out = M.numeric_columns(df, ["x1", "treated"])
+    assert np.isnan(out.loc[2, "x1"]) and out["treated"].dtype == float
+    df.loc[4, "x2"] = "abc"
+    with pytest.raises(M.MatchingError, match="column 'x2' row 4: 'abc' is not a number"):
+        M.numeric_columns(df, ["x2"])
+    eff = {"outcome": "y", "kind": "binary", "treated people": 100, "comparison people": 100, "treated mean": 0.18,
+           "comparison mean": 0.23, "difference": -0.05, "low": -0.08, "high": -0.02, "p value": 0.0004}
+    row = M.effects_display(pd.DataFrame([eff]), {"y": "Proven reoffending"}).iloc[0]
+    assert (row["outcome"], row["treated"], row["difference"], row["95% CI"], row["p value"]) == (
+        "Proven reoffending", "18.0%", "-5.0 pp", "-8.0 pp to -2.0 pp", "<0.001")
+
+
+def test_unadjusted_effect_is_raw_difference():
+    df = _data()
+    res = M.matched_comparison(df, "treated", ["x1", "x2", "sex"], ["y"])
+    t = df["treated"] == 1
+    raw = df.loc[t, "y"].mean() - df.loc[~t, "y"].mean()
+    assert res.unadjusted.iloc[0]["difference"] == pytest.approx(raw)

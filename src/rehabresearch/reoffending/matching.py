@@ -118,6 +118,26 @@ def treatment_indicator(df: pd.DataFrame, treatment: str) -> np.ndarray:
     return t
 
 
+def numeric_columns(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """A copy of ``df`` with ``columns`` converted to numbers (for a CSV read as text).
+
+    Empty cells become missing; any other text that is not a number raises :class:`MatchingError`
+    naming the column, row and value.
+    """
+    _require_columns(df, columns, "data")
+    out = df.copy()
+    for c in dict.fromkeys(columns):
+        if pd.api.types.is_numeric_dtype(out[c].dtype) or pd.api.types.is_bool_dtype(out[c].dtype):
+            continue
+        values = pd.to_numeric(out[c], errors="coerce")
+        bad = values.isna().to_numpy() & out[c].notna().to_numpy()
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise MatchingError(f"column {c!r} row {row}: {out[c].iloc[row]!r} is not a number")
+        out[c] = values.astype(float)
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # 1. Propensity score
 # --------------------------------------------------------------------------------------------
@@ -222,7 +242,7 @@ def common_support(logit: np.ndarray, treated: np.ndarray) -> pd.DataFrame:
             "no overlap in propensity scores: every treated person lies outside the range of the comparison "
             "pool, so no fair comparison can be made (treatment is fully predicted by the covariates)"
         )
-    p = lambda v: 1.0 / (1.0 + np.exp(-v))  # noqa: E731
+    p = lambda v: 1.0 / (1.0 + np.exp(-v))
     return pd.DataFrame(
         {
             "group": ["treatment", "comparison pool"],
@@ -265,11 +285,11 @@ class MatchResult:
 
     @property
     def n_matched_treated(self) -> int:
-        return int(len(self.matched_treated))
+        return len(self.matched_treated)
 
     @property
     def n_controls_used(self) -> int:
-        return int(len(np.unique(self.pair_control)))
+        return len(np.unique(self.pair_control))
 
 
 def _strata_keys(logit: np.ndarray, strata: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
@@ -420,6 +440,13 @@ def match(
         np.add.at(weights, pair_c, 1.0 / k_per_t[pair_t])
     return MatchResult(pair_t, pair_c, weights, treated, None if caliper_sd is None else caliper, int(ratio),
                        bool(replace), rounds)
+
+
+def unmatched(treated: np.ndarray) -> MatchResult:
+    """Everyone with weight 1 and no pairs: the raw (unmatched) comparison, for contrast."""
+    treated = np.asarray(treated, dtype=bool)
+    empty = np.array([], dtype=np.int64)
+    return MatchResult(empty, empty, np.ones(len(treated)), treated, None, 0, False, 0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -619,6 +646,31 @@ def jdl_statement(effect: Mapping, *, measure: str, per_100: str | None = None, 
     return text
 
 
+def effects_display(effects: pd.DataFrame, labels: Mapping[str, str] | None = None, dp: int = 1) -> pd.DataFrame:
+    """Effects as a reader's table: binary outcomes in % and percentage points, others as numbers.
+
+    Columns: outcome, treated people, comparison people (counts, for disclosure control), treated,
+    comparison, difference, 95% CI, p value.
+    """
+    labels = labels or {}
+    rows = []
+    for e in effects.to_dict("records"):
+        binary = e["kind"] == "binary"
+        f = (lambda v: f"{100 * v:.{dp}f}%") if binary else (lambda v: f"{v:,.{dp + 1}f}")
+        d = (lambda v: f"{100 * v:+.{dp}f} pp") if binary else (lambda v: f"{v:+,.{dp + 1}f}")
+        rows.append({
+            "outcome": labels.get(e["outcome"], e["outcome"]),
+            "treated people": e["treated people"],
+            "comparison people": e["comparison people"],
+            "treated": f(e["treated mean"]),
+            "comparison": f(e["comparison mean"]),
+            "difference": d(e["difference"]),
+            "95% CI": f"{d(e['low'])} to {d(e['high'])}",
+            "p value": "<0.001" if e["p value"] < 0.001 else f"{e['p value']:.3f}",
+        })
+    return pd.DataFrame(rows)
+
+
 # --------------------------------------------------------------------------------------------
 # The whole comparison
 # --------------------------------------------------------------------------------------------
@@ -631,6 +683,7 @@ class MatchedComparison:
     support: pd.DataFrame
     balance: pd.DataFrame
     effects: pd.DataFrame
+    unadjusted: pd.DataFrame
     min_group_size: int
     warnings: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
@@ -717,4 +770,9 @@ def matched_comparison(
         estimate_effect(df, o, m, kind=k, among_observed=o in among_observed, level=level)
         for o, k in outcome_kinds.items()
     ])
-    return MatchedComparison(fit, m, support, balance, effects, int(min_group_size), warnings, flags)
+    raw = unmatched(treated)
+    unadjusted = pd.DataFrame([
+        estimate_effect(df, o, raw, kind=k, among_observed=o in among_observed, level=level)
+        for o, k in outcome_kinds.items()
+    ])
+    return MatchedComparison(fit, m, support, balance, effects, unadjusted, int(min_group_size), warnings, flags)
