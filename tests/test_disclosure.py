@@ -51,9 +51,10 @@ def test_direct_identifiers_are_dropped():
 def test_report_table_and_results_never_show_suppressed_values():
     report = Report("t", threshold=10, display=False)
     df = pd.DataFrame({"group": ["a", "b"], "people": [4, 250]})
-    shown = report.table(df, "Table 1: people by group", counts=["people"])
-    assert shown.loc[0, "people"] == "[c]" and "4" not in report.shown[-1].split()
-    assert report.result("small", 4, label="a small count", count=True) == "[c]"
+    report.table(df, "Table 1: people by group", counts=["people"])
+    assert report.tables[-1].loc[0, "people"] == "[c]" and "4" not in report.shown[-1].split()
+    report.result("small", 4, label="a small count", count=True)
+    assert report.results["small"]["value"] == "[c]"
     assert report.count(4) == "fewer than 10"
 
 

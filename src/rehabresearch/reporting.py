@@ -89,6 +89,7 @@ class Report:
         self.results: dict[str, dict[str, Any]] = {}
         self.notes: list[str] = []
         self.shown: list[str] = []  # every rendered table/finding, as text, for tests
+        self.tables: list[pd.DataFrame] = []  # every rendered table, after suppression and formatting
 
     # -- output ------------------------------------------------------------
     def _show(self, obj) -> None:
@@ -122,7 +123,8 @@ class Report:
         ``formats`` maps columns to format strings (e.g. ``{"share": "{:.1%}"}``);
         ``suppress_kwargs`` go to :func:`rehabresearch.disclosure.suppression_mask`
         (``row_total``, ``total_row_label``, ``label_column``, ``linked``).
-        Returns the displayed (suppressed, formatted) frame.
+        The displayed (suppressed, formatted) frame is kept in :attr:`tables`; nothing is
+        returned, so a table at the end of a cell is not echoed twice.
         """
         if not caption:
             raise ValueError("every table needs a caption")
@@ -151,9 +153,9 @@ class Report:
         block = f'<div class="rr-table-block">{body}{footer}</div>'
         self.shown.append(caption + "\n" + shown.to_string(index=False))
         self._show_html(block)
-        return shown
+        self.tables.append(shown)
 
-    def finding(self, text: str, *, source: str | None = None) -> str:
+    def finding(self, text: str, *, source: str | None = None) -> None:
         """State a finding in plain English (Markdown), with its source."""
         if "nan" in text.lower().split():
             raise ValueError(f"finding contains a missing value: {text!r}")
@@ -162,15 +164,13 @@ class Report:
         from IPython.display import Markdown
 
         self._show(Markdown(md))
-        return text
 
-    def caveat(self, text: str) -> str:
+    def caveat(self, text: str) -> None:
         """A caveat or assumption the reviewer must read."""
         self.notes.append(text)
         from IPython.display import Markdown
 
         self._show(Markdown(f"> **Caveat.** {text}"))
-        return text
 
     def figure(self, fig) -> None:
         """Show a finished figure (embedded as PNG) and close it."""
@@ -181,7 +181,7 @@ class Report:
 
     # -- machine-readable results -------------------------------------------
     def result(self, key: str, value: Any, *, label: str, unit: str | None = None, source: str | None = None,
-               count: bool = False) -> Any:
+               count: bool = False) -> None:
         """Record a headline number for ``results.json``. ``count=True`` applies disclosure control."""
         if isinstance(value, float) and math.isnan(value):
             raise ValueError(f"result {key!r} is NaN; refusing to record it")
@@ -190,7 +190,6 @@ class Report:
         if count and disclosure.is_small(value, self.threshold)[0]:
             value = disclosure.SUPPRESSED
         self.results[key] = {"value": value, "label": label, "unit": unit, "source": source}
-        return value
 
     def save(self, parameters: Mapping[str, Any] | None = None) -> None:
         """Show the headline numbers as a closing table and write ``results.json`` (when run by the runner).

@@ -66,7 +66,8 @@ def test_compare_frequency_ratio(cohort):
 def test_report_table_suppresses_small_counts(cohort):
     report = Report("t", threshold=10, display=False)
     out = m.binary_rate(cohort.iloc[:15], "y", by="g")  # group b has 5 people
-    shown = report.table(out, "Rates", counts=["people", "reoffenders"], linked=m.linked(out))
+    report.table(out, "Rates", counts=["people", "reoffenders"], linked=m.linked(out))
+    shown = report.tables[-1]
     assert shown.loc[1, "people"] == "[c]" and shown.loc[1, "rate"] == "[c]"
 
 
