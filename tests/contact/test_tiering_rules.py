@@ -171,5 +171,5 @@ def test_v3_bad_inputs():
 
 
 def test_missing_column_is_named():
-    with pytest.raises(KeyError, match="needs"):
+    with pytest.raises(ValueError, match="lacks required column.*needs"):
         tier_v2(pd.DataFrame([V2_BASE]).drop(columns="needs"))

@@ -67,7 +67,7 @@ class Checker:
     def require(self, columns: list[str]) -> None:
         missing = [c for c in columns if c not in self.df.columns]
         if missing:
-            raise KeyError(f"input lacks required column(s) {missing}; present: {list(self.df.columns)}")
+            raise ValueError(f"input lacks required column(s) {missing}; present: {list(self.df.columns)}")
 
     def add(self, mask: np.ndarray, field: str, reason: str | Callable[[Any], str]) -> None:
         mask = np.asarray(mask, dtype=bool)

@@ -1,0 +1,118 @@
+"""Batch tiering of a CSV file: worked cases reproduced, bad rows listed by row number, nothing written on failure."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from rehabresearch.contact.batch import tier_file
+from rehabresearch.contact.tiering import TieringError
+
+CASES = Path(__file__).parent / "data" / "tier_cases.csv"
+
+
+def _cases(version: str) -> pd.DataFrame:
+    df = pd.read_csv(CASES, dtype=str, keep_default_na=False)
+    return df[df.model_version == version].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("version", [2, 3])
+def test_tier_file_reproduces_worked_cases(tmp_path, version):
+    src = tmp_path / "in.csv"
+    _cases(f"v{version}").to_csv(src, index=False)
+    out = tmp_path / "sub" / "out.csv"
+    summary = tier_file(src, out, version=version)
+    got = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert (got["tier"] == got["expected_tier"]).all()
+    assert summary.rows == len(got) and sum(summary.tiers.values()) == len(got)
+    assert str(out) in str(summary)
+    # input kept verbatim, tier columns appended
+    original = pd.read_csv(src, dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(got[original.columns], original)
+    if version == 2:
+        assert got["protect_points"].tolist() == got["derived_protect_points"].tolist()
+    else:
+        assert set(got["provisional"]) <= {"true", "false"}
+
+
+def test_tier_file_auto_reproduces_every_case(tmp_path):
+    out = tmp_path / "all.csv"
+    summary = tier_file(CASES, out, version="auto")
+    got = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert len(got) == 15 and (got["tier"] == got["expected_tier"]).all()
+    assert summary.provisional == 3
+    assert (got.loc[got.model_version == "v3", "protect_points"] == "").all()
+
+
+def test_bad_rows_listed_by_row_number_and_nothing_written(tmp_path):
+    df = _cases("v2")
+    df.loc[1, "rosh"] = "HIHG"       # data row 2
+    df.loc[4, "ogrs"] = "250"        # data row 5
+    df.loc[6, "mappa_level"] = "M9"  # data row 7
+    src = tmp_path / "bad.csv"
+    df.to_csv(src, index=False)
+    out = tmp_path / "out.csv"
+    out.write_text("previous good output\n")
+    with pytest.raises(TieringError) as info:
+        tier_file(src, out, version=2)
+    assert [(p.row, p.field) for p in info.value.problems] == [(2, "rosh"), (5, "ogrs"), (7, "mappa_level")]
+    text = str(info.value)
+    assert "row 2, field 'rosh'" in text and "row 1 is the line after the header" in text
+    assert out.read_text() == "previous good output\n"
+    assert not list(tmp_path.glob(".out.csv.*"))
+
+
+def test_error_list_is_limited_but_counts_all(tmp_path):
+    df = pd.concat([_cases("v2")] * 20, ignore_index=True)
+    df["rosh"] = "BAD"
+    src = tmp_path / "many.csv"
+    df.to_csv(src, index=False)
+    with pytest.raises(TieringError) as info:
+        tier_file(src, tmp_path / "out.csv", version=2, max_errors=5)
+    text = str(info.value)
+    assert info.value.total == 160 and "... and 155 more" in text
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_file_level_errors(tmp_path):
+    src = tmp_path / "in.csv"
+    _cases("v2").drop(columns="needs").to_csv(src, index=False)
+    with pytest.raises(ValueError, match="lacks required column.*needs"):
+        tier_file(src, tmp_path / "o.csv")
+    _cases("v2").assign(tier="x").to_csv(src, index=False)
+    with pytest.raises(ValueError, match="already has output column"):
+        tier_file(src, tmp_path / "o.csv")
+    with pytest.raises(ValueError, match="version"):
+        tier_file(CASES, tmp_path / "o.csv", version=4)
+    with pytest.raises(ValueError, match="overwrite the input"):
+        tier_file(src, src)
+    (tmp_path / "empty.csv").write_text(",".join(_cases("v2").columns) + "\n")
+    with pytest.raises(ValueError, match="no data rows"):
+        tier_file(tmp_path / "empty.csv", tmp_path / "o.csv")
+    with pytest.raises(TieringError, match="use version 'auto'"):
+        tier_file(CASES, tmp_path / "o.csv", version=2)
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_cli_tier_command(tmp_path):
+    exe = shutil.which("rehabresearch", path=str(Path(sys.executable).parent))
+    if exe is None:
+        pytest.skip("the rehabresearch console script is not installed")
+    src = tmp_path / "in.csv"
+    _cases("v3").to_csv(src, index=False)
+    out = tmp_path / "out.csv"
+    done = subprocess.run([exe, "tier", str(src), str(out), "--version", "3"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert str(out) in done.stdout
+    got = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert (got["tier"] == got["expected_tier"]).all()
+    bad = tmp_path / "bad.csv"
+    _cases("v3").assign(arp="150").to_csv(bad, index=False)
+    done = subprocess.run([exe, "tier", str(bad), str(tmp_path / "x.csv"), "--version", "3"], capture_output=True, text=True)
+    assert done.returncode != 0 and "row 1, field 'arp'" in done.stderr
+    assert not (tmp_path / "x.csv").exists()
