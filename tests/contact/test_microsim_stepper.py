@@ -9,7 +9,7 @@ import pytest
 
 from rehabresearch.contact.microsim import (
     CohortParams, SimParams, interval_summary, month_of_week, run_replicates, simulate, supervision_end,
-    synthetic_cohort, workload_by_month, rate_summary, compliance_sensitivity,
+    synthetic_cohort, workload_by_month, rate_summary, compliance_sensitivity, tier_distribution,
 )
 from rehabresearch.contact.policies import compile_policy, load_policy
 
@@ -229,3 +229,9 @@ def test_worse_compliance_means_more_breaches():
                                  sim_params=SimParams(weeks=52))
     rates = out.set_index("compliance_multiplier")["breaches_mean"]
     assert rates[2.0] > 2 * rates[0.5]
+
+
+def test_tier_distribution_counts_everyone():
+    cohort = people(5, tier=["A3", "B2", "B2", "D0", "C1"])
+    t = tier_distribution(cohort).set_index("protect level")
+    assert t.loc["B", "change 2"] == 2 and t.loc["D", "change 0"] == 1 and t["total"].sum() == 5

@@ -98,3 +98,15 @@ def test_bad_yaml_syntax_and_unknown_names(tmp_path):
         load_policy("nope")
     with pytest.raises(PolicyError, match="does not exist"):
         load_policy(tmp_path / "missing.yaml")
+
+
+def test_describe_policies_in_words():
+    from rehabresearch.contact.policies import describe_policies
+
+    d = describe_policies([load_policy("flat_monthly"), load_policy("tiered_front_loaded_reset")])
+    assert d.loc[d["policy"] == "flat_monthly", "tier"].tolist() == ["all"]
+    assert d.loc[d["policy"] == "flat_monthly", "schedule"].iloc[0] == "every 4 weeks"
+    row_b = d[(d["policy"] == "tiered_front_loaded_reset") & (d["tier"] == "B")].iloc[0]
+    assert row_b["schedule"] == "weekly for 8 weeks, then every 2 weeks for 16 weeks, then every 4 weeks"
+    assert row_b["modes"] == "face to face 70%, telephone 20%, video 10%"
+    assert row_b["after a miss"] == "weekly for 4 weeks" and row_b["Probation Reset"] == "licences end at 67%"

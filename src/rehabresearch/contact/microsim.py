@@ -186,6 +186,17 @@ def synthetic_cohort(n: int, rng: np.random.Generator, params: CohortParams = Co
     })
 
 
+def tier_distribution(cohort: pd.DataFrame) -> pd.DataFrame:
+    """People by protect level (rows A-D) and change level (columns 3-0), with totals."""
+    tiers = cohort["tier"].astype(str)
+    table = pd.crosstab(tiers.str[0], tiers.str[1]).reindex(index=list(PROTECT_LEVELS), columns=list("3210"),
+                                                           fill_value=0)
+    table.columns = [f"change {c}" for c in table.columns]
+    table["total"] = table.sum(axis=1)
+    table.index.name = "protect level"
+    return table.reset_index()
+
+
 _REQUIRED = ("tier", "case_type", "sex", "length_weeks", "start_week", "caring", "mappa", "very_high_rosh",
              "child_protection", "miss_propensity", "progress_propensity")
 

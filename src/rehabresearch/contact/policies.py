@@ -129,6 +129,43 @@ class Policy:
         return pd.DataFrame(rows)
 
 
+def describe_policies(policies: "list[Policy]") -> "Any":
+    """One row per policy and protect level (or tier, where tiers of a level differ): schedule in words,
+    modes, step-up and Probation Reset, for a reviewer."""
+    import pandas as pd
+
+    rows = []
+    for p in policies:
+        table = p.schedule_table()
+        texts = {t: _phases_text(g) for t, g in table.groupby("tier", sort=False)}
+        if len(set(texts.values())) == 1:
+            groups = [("all", TIERS[0])]
+        else:
+            groups = []
+            for level in PROTECT_LEVELS:
+                tiers = [t for t in TIERS if t[0] == level]
+                groups += [(level, tiers[0])] if len({texts[t] for t in tiers}) == 1 else [(t, t) for t in tiers]
+        for key, example in groups:
+            rows.append({
+                "policy": p.name, "tier": key, "schedule": texts[example],
+                "modes": ", ".join(f"{m.replace('_', ' ')} {s:.0%}" for m, s in
+                                   zip(p.mode_names, np.diff(np.concatenate([[0.0], p.mode_cum_share])))),
+                "after a miss": (f"weekly for {p.step_up_weeks} weeks" if p.step_up_weeks and p.step_up_every == 1
+                                 else f"every {p.step_up_every} weeks for {p.step_up_weeks} weeks" if p.step_up_weeks
+                                 else f"rebooked {p.rebook_after_miss_weeks} week(s) later"),
+                "Probation Reset": (f"licences end at {p.reset_fraction:.0%}" if p.reset_enabled else "no"),
+            })
+    return pd.DataFrame(rows)
+
+
+def _phases_text(table) -> str:
+    parts = []
+    for row in table.itertuples(index=False):
+        every = "weekly" if row.every_weeks == 1 else f"every {row.every_weeks} weeks"
+        parts.append(every + ("" if row.to_week == "end" else f" for {row.to_week - row.from_week} weeks"))
+    return ", then ".join(parts)
+
+
 def available_policies() -> list[str]:
     """Names of the policies bundled in ``policy_library/``."""
     lib = resources.files(__package__) / _LIBRARY
