@@ -147,7 +147,8 @@ def parse_contract(data: Mapping, file: str = "<contract>", base_dir: Path | Non
         if field not in data:
             return default
         value, text = _unwrap(data[field], field, file)
-        prov[field] = text
+        if field not in ("name", "title", "description", "period_unit", "staff"):
+            prov[field] = text
         return value
 
     name = get("name")
@@ -227,6 +228,11 @@ def parse_contract(data: Mapping, file: str = "<contract>", base_dir: Path | Non
             raise ContractFileError(file, where, "each grade needs exactly grade, salary and per_caseworker (optional note, basis)")
         staff.append(StaffGrade(str(g["grade"]), _number(g["salary"], f"{where}.salary", file),
                                 _number(g["per_caseworker"], f"{where}.per_caseworker", file)))
+        basis = g.get("basis", "user")
+        if basis not in ("illustrative", "user"):
+            raise ContractFileError(file, f"{where}.basis", f"{basis!r} is not 'illustrative' or 'user'")
+        prov[f"staff: {g['grade']}"] = ("illustrative" if basis == "illustrative" else "user-supplied") + (
+            f": {g['note']}" if g.get("note") else "")
     if not staff:
         raise ContractFileError(file, "staff", "needs at least one grade")
 

@@ -6,6 +6,7 @@ draw of :func:`rehabresearch.contracts.model.evaluate`.
 
 from __future__ import annotations
 
+import warnings
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
@@ -82,27 +83,36 @@ def sobol_table(func: Callable[[np.ndarray], np.ndarray], names: Sequence[str], 
     """First-order and total Sobol indices with bootstrap intervals, via ``scipy.stats.sobol_indices``.
 
     ``func`` maps an array of shape ``(d, m)`` to ``(m,)`` outputs; ``n`` (a power of 2) base samples
-    give ``n * (d + 2)`` evaluations.
+    give ``n * (d + 2)`` evaluations. Intervals are scipy's bootstrap (BCa); where every resample
+    gives the same index (an input with no effect) the interval is that value.
     """
     if not isinstance(rng, np.random.Generator):
         raise TypeError("pass an explicit np.random.Generator (e.g. np.random.default_rng(seed))")
     if n < 2 or n & (n - 1):
         raise ValueError(f"Sobol base sample size must be a power of 2, got {n}")
-    res = stats.sobol_indices(func=lambda x: np.atleast_2d(func(x)), n=n, dists=list(dists), rng=rng)
-    boot = res.bootstrap(confidence_level=confidence, n_resamples=n_resamples)
     d = len(names)
+    if d < 2:
+        raise ValueError("Sobol indices need at least two uncertain inputs")
+    res = stats.sobol_indices(func=lambda x: np.atleast_2d(func(x)), n=n, dists=list(dists), rng=rng)
+    with warnings.catch_warnings():  # an input with no effect has a degenerate bootstrap; handled below
+        warnings.simplefilter("ignore")
+        boot = res.bootstrap(confidence_level=confidence, n_resamples=n_resamples)
 
-    def row(a) -> np.ndarray:  # scipy squeezes a single output to shape (d,)
-        return np.asarray(a).reshape(-1, d)[0]
+    def row(a, point=None) -> np.ndarray:
+        """One value per input (scipy squeezes a single output to shape (d,)); a degenerate interval is the point."""
+        out = np.asarray(a, dtype=float).reshape(-1, d)[0]
+        return out if point is None else np.where(np.isfinite(out), out, point)
+
+    first, total = row(res.first_order), row(res.total_order)
 
     return pd.DataFrame({
         "input": list(names),
-        "first order": row(res.first_order),
-        "first order low": row(boot.first_order.confidence_interval.low),
-        "first order high": row(boot.first_order.confidence_interval.high),
-        "total": row(res.total_order),
-        "total low": row(boot.total_order.confidence_interval.low),
-        "total high": row(boot.total_order.confidence_interval.high),
+        "first order": first,
+        "first order low": row(boot.first_order.confidence_interval.low, first),
+        "first order high": row(boot.first_order.confidence_interval.high, first),
+        "total": total,
+        "total low": row(boot.total_order.confidence_interval.low, total),
+        "total high": row(boot.total_order.confidence_interval.high, total),
     }).sort_values("total", ascending=False, ignore_index=True)
 
 
