@@ -53,7 +53,7 @@ COVARIATES = ["age", "female", "prior_offences", "employed", "custody", "substan
 
 def _solve_intercept(linear: np.ndarray, target: float) -> float:
     """Intercept a such that mean(expit(a + linear)) == target."""
-    f = lambda a: np.mean(1.0 / (1.0 + np.exp(-(a + linear)))) - target  # noqa: E731
+    f = lambda a: np.mean(1.0 / (1.0 + np.exp(-(a + linear)))) - target
     return float(optimize.brentq(f, -30.0, 30.0, xtol=1e-12))
 
 
@@ -121,6 +121,7 @@ def jdl_cohort(
         "true_effect": float(true_effect),
         "true_att": float(np.mean(p1[treated] - p0[treated])),
         "true_att_sample": float(np.mean(y1[treated].astype(float) - y0[treated])),
-        "calibration": f"comparison-world rate {target_rate:.1%}, {target_per_reoffender} reoffences per reoffender",
+        "calibration": (f"the one-year proven reoffending rate is {target_rate:.1%} and there are "
+                        f"{target_per_reoffender} reoffences per reoffender"),
     })
     return df
