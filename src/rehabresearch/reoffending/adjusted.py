@@ -25,7 +25,8 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparatio
 
 from .measures import require_binary, require_columns
 
-__all__ = ["ModelError", "design_matrix", "LogisticResult", "logistic", "CountResult", "count_model"]
+__all__ = ["ModelError", "design_matrix", "LogisticResult", "logistic", "CountResult", "count_model",
+           "level_effects", "unadjusted_and_adjusted"]
 
 try:  # statsmodels < 0.14 raises instead of warning
     from statsmodels.tools.sm_exceptions import PerfectSeparationError
@@ -211,3 +212,28 @@ def count_model(df: pd.DataFrame, count: str, covariates: Sequence[str],
     table["rr_lo"] = np.exp(table["coef"] - z * table["se"])
     table["rr_hi"] = np.exp(table["coef"] + z * table["se"])
     return CountResult(table=table, family=family, alpha=alpha, n=int(len(y)), result=res)
+
+
+def level_effects(result: LogisticResult, column: str) -> pd.DataFrame:
+    """Odds ratios and average marginal effects for each non-reference level of a categorical ``column``."""
+    prefix = f"{column}["
+    table = result.table[result.table["term"].str.startswith(prefix)]
+    if table.empty:
+        raise ModelError(f"the model has no categorical term for {column!r} (terms: {list(result.table['term'])})")
+    out = table.merge(result.marginal.drop(columns="p_value"), on="term")
+    out.insert(0, column, out["term"].str[len(prefix):-1])
+    return out[[column, "odds_ratio", "or_lo", "or_hi", "p_value", "ame", "ame_lo", "ame_hi"]].reset_index(drop=True)
+
+
+def unadjusted_and_adjusted(df: pd.DataFrame, outcome: str, group: str, reference, result: LogisticResult,
+                            level: float = 0.95) -> pd.DataFrame:
+    """Per level of ``group``: rate (Wilson), unadjusted difference from ``reference`` (Newcombe) and the
+    adjusted difference (average marginal effect from ``result``) with its odds ratio."""
+    from .measures import rates_vs_reference
+
+    raw = rates_vs_reference(df, outcome, group, reference, level).drop(columns="p_value")
+    eff = level_effects(result, group).rename(columns={"p_value": "adjusted_p"})
+    # Terms carry the level as text; match on the text form so numeric levels work too.
+    raw["_level"] = raw[group].astype(str)
+    eff = eff.rename(columns={group: "_level"})
+    return raw.merge(eff, on="_level", how="left").drop(columns="_level")

@@ -31,6 +31,7 @@ __all__ = [
     "time_to_first",
     "compare_rates",
     "compare_frequency",
+    "rates_vs_reference",
     "evidence",
     "difference_statement",
 ]
@@ -40,7 +41,8 @@ COUNT_COLUMNS = ("people", "reoffenders", "reoffences")
 #: Derived columns to hide with the count they come from (``Report.table(linked=...)``).
 LINKED = {
     "reoffenders": ["rate", "rate_lo", "rate_hi", "per_reoffender", "per_reoffender_lo", "per_reoffender_hi",
-                    "median_time", "mean_time", "mean_time_lo", "mean_time_hi"],
+                    "median_time", "mean_time", "mean_time_lo", "mean_time_hi",
+                    "difference", "difference_lo", "difference_hi"],
     "people": ["rate", "rate_lo", "rate_hi", "per_person", "per_person_lo", "per_person_hi"],
 }
 
@@ -275,3 +277,17 @@ def difference_statement(diff: float, lo: float, hi: float, *, level: float = 0.
         return f"{head} ({pct} CI between {f(lo)} and {f(hi)} {unit} {higher})"
     return (f"{head}, but the {pct} interval runs from {f(lo)} {unit} {lower} to {f(hi)} {higher}, "
             "so it is consistent with no difference")
+
+
+def rates_vs_reference(df: pd.DataFrame, outcome: str, group: str, reference, level: float = 0.95) -> pd.DataFrame:
+    """One row per level of ``group``: its binary rate (Wilson) and its difference from ``reference`` (Newcombe).
+
+    The reference row has a difference of 0 with no interval (NaN in ``difference_lo/hi`` and
+    ``p_value``, by definition). Handy for cohort tables by sex, age band or ethnicity.
+    """
+    rates = binary_rate(df, outcome, by=group, level=level)
+    diffs = compare_rates(df, outcome, group, reference, level)
+    out = rates.merge(diffs[[group, "difference", "difference_lo", "difference_hi", "p_value"]], on=group, how="left")
+    out.loc[out[group] == reference, "difference"] = 0.0
+    order = [reference] + [v for v in out[group] if v != reference]
+    return out.set_index(group).loc[order].reset_index()
