@@ -28,14 +28,14 @@ GOAL_SECONDS = 5.0  # issue 4: tiering 1,000,000 rows in under 5 s
 
 def synthetic_people(n: int, rng: np.random.Generator) -> pd.DataFrame:
     """Rows with the columns of the worked cases, as CSV text (blank = missing). Not a realistic mix."""
-    pick = lambda options, p=None: rng.choice(np.array(options, dtype=object), size=n, p=p)  # noqa: E731
+    pick = lambda options, p=None: rng.choice(np.array(options, dtype=object), size=n, p=p)
     needs_options = ["", "ACCOMMODATION=STANDARD|DRUG_MISUSE=SEVERE", "THINKING_AND_BEHAVIOUR=SEVERE|ATTITUDES=STANDARD",
                      "ALCOHOL_MISUSE=SEVERE", "RELATIONSHIPS=NO_NEED|LIFESTYLE_AND_ASSOCIATES=STANDARD"]
     def numbers(low, high, decimals):
         grid = np.array([f"{x:.{decimals}f}" for x in np.arange(low, high, 10.0 ** -decimals)], dtype=object)
         return grid[rng.integers(0, len(grid), n)]
 
-    blank_some = lambda arr, share: np.where(rng.random(n) < share, "", arr)  # noqa: E731
+    blank_some = lambda arr, share: np.where(rng.random(n) < share, "", arr)
     return pd.DataFrame({
         "gender": pick(["Male", "Female"], [0.85, 0.15]),
         "rosh": pick(["", "LOW", "MEDIUM", "HIGH", "VERY_HIGH"], [0.1, 0.4, 0.35, 0.13, 0.02]),
@@ -176,7 +176,7 @@ def main() -> None:
     ):
         result, seconds = timed(vectorised, frame)
         memory = peak_mib()
-        naive_out, naive_s = timed(lambda: [naive(r) for r in records])
+        naive_out, naive_s = timed(lambda f=naive, rs=records: [f(r) for r in rs])
         head = result[column].to_numpy()[: len(records)]
         agree = np.allclose(head, naive_out) if column == "two_year" else bool((head == np.array(naive_out)).all())
         naive_full = naive_s / len(records) * args.rows
@@ -186,7 +186,7 @@ def main() -> None:
     print(f"\n{'calculator':<10} {'rows':>10} {'seconds':>8} {'peak MiB':>9} {'naive s (extrap.)':>18} "
           f"{'speed-up':>9} {'agrees':>7} {'< 5 s':>6}")
     for name, n, s, mem, naive_full, ratio, agree, goal in rows:
-        print(f"{name:<10} {n:>10,} {s:>8.2f} {mem:>9.0f} {naive_full:>18.1f} {ratio:>8.0f}x {str(agree):>7} {goal:>6}")
+        print(f"{name:<10} {n:>10,} {s:>8.2f} {mem:>9.0f} {naive_full:>18.1f} {ratio:>8.0f}x {agree!s:>7} {goal:>6}")
     print(f"\nnaive peer timed on {args.sample:,} rows and extrapolated linearly; peak MiB is the process's "
           "peak resident memory so far (includes the synthetic input).")
 

@@ -106,13 +106,13 @@ def test_cli_tier_command(tmp_path):
     src = tmp_path / "in.csv"
     _cases("v3").to_csv(src, index=False)
     out = tmp_path / "out.csv"
-    done = subprocess.run([exe, "tier", str(src), str(out), "--version", "3"], capture_output=True, text=True)
+    done = subprocess.run([exe, "tier", str(src), str(out), "--version", "3"], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert str(out) in done.stdout
     got = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert (got["tier"] == got["expected_tier"]).all()
     bad = tmp_path / "bad.csv"
     _cases("v3").assign(arp="150").to_csv(bad, index=False)
-    done = subprocess.run([exe, "tier", str(bad), str(tmp_path / "x.csv"), "--version", "3"], capture_output=True, text=True)
+    done = subprocess.run([exe, "tier", str(bad), str(tmp_path / "x.csv"), "--version", "3"], capture_output=True, text=True, check=False)
     assert done.returncode != 0 and "row 1, field 'arp'" in done.stderr
     assert not (tmp_path / "x.csv").exists()

@@ -18,8 +18,8 @@ from rehabresearch.contact.ogrs3 import (
     ogrs3,
 )
 
-WORKED = dict(sex="Male", age_at_followup=60, age_at_conviction=59, age_at_first_sanction=47, total_sanctions=2,
-              offence="soliciting")
+WORKED = {"sex": "Male", "age_at_followup": 60, "age_at_conviction": 59, "age_at_first_sanction": 47, "total_sanctions": 2,
+              "offence": "soliciting"}
 
 
 def score(**changes):

@@ -8,16 +8,16 @@ import pytest
 
 from rehabresearch.contact.tiering import TieringError, tier_v2, tier_v3
 
-V2_BASE = dict(
-    gender="Male", rosh="", rsr="", mappa_level="", complexity_registrations="", female_additional_factors="",
-    previous_enforcement_activity="false", ogrs="", needs="", iom_nominal="false", mandate_for_change="true",
-    assessment_present="true",
-)
-V3_BASE = dict(
-    rosh="LOW", mappa_category_present="false", arp="10", arp_static_or_dynamic="DYNAMIC", csrp="0.1",
-    csrp_static_or_dynamic="DYNAMIC", dcsrp_score="", dcsrp_band="", lifer_ipp_release_years_ago="",
-    domestic_abuse_reg="false", stalking_reg="false", child_protection_reg="false", ever_sexual_offence="false",
-)
+V2_BASE = {
+    "gender": "Male", "rosh": "", "rsr": "", "mappa_level": "", "complexity_registrations": "", "female_additional_factors": "",
+    "previous_enforcement_activity": "false", "ogrs": "", "needs": "", "iom_nominal": "false", "mandate_for_change": "true",
+    "assessment_present": "true",
+}
+V3_BASE = {
+    "rosh": "LOW", "mappa_category_present": "false", "arp": "10", "arp_static_or_dynamic": "DYNAMIC", "csrp": "0.1",
+    "csrp_static_or_dynamic": "DYNAMIC", "dcsrp_score": "", "dcsrp_band": "", "lifer_ipp_release_years_ago": "",
+    "domestic_abuse_reg": "false", "stalking_reg": "false", "child_protection_reg": "false", "ever_sexual_offence": "false",
+}
 
 
 def v2(**changes):

@@ -77,7 +77,7 @@ def tier_file(input_csv, output_csv, version: int | str = 2, max_errors: int = 5
         parts.append(result.astype({c: object for c in result.columns}))
     if total:
         problems.sort(key=lambda p: p.row)
-        hint = f"; for mixed versions use version 'auto'" if version != "auto" and VERSION_COLUMN in df.columns else ""
+        hint = "; for mixed versions use version 'auto'" if version != "auto" and VERSION_COLUMN in df.columns else ""
         raise TieringError(problems, total=total, show=max_errors, context=f"{input_csv} ({ROW_NOTE}{hint})")
     result = pd.concat(parts).reindex(index=df.index, columns=added)
     result = result.where(result.notna(), "")

@@ -12,8 +12,9 @@ broadcast back to all rows. Missing means NaN/None or a blank string.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -69,7 +70,7 @@ class Checker:
         if missing:
             raise ValueError(f"input lacks required column(s) {missing}; present: {list(self.df.columns)}")
 
-    def add(self, mask: np.ndarray, field: str, reason: str | Callable[[Any], str]) -> None:
+    def add(self, mask: np.ndarray, field: str, reason: str) -> None:
         mask = np.asarray(mask, dtype=bool)
         count = int(mask.sum())
         if not count:
@@ -82,8 +83,9 @@ class Checker:
         values = self.df[field].to_numpy()[positions]
         labels = self.index[positions]
         for pos, label, value in zip(positions, labels, values):
-            text = reason(value) if callable(reason) else reason
-            self.problems.append(Problem(label, field, value, text, int(pos)))
+            value = value.item() if isinstance(value, np.generic) else value
+            label = label.item() if isinstance(label, np.generic) else label
+            self.problems.append(Problem(label, field, value, reason, int(pos)))
 
     def raise_if_any(self, error_type: type[InputError]) -> None:
         if self.total:
@@ -154,7 +156,7 @@ def parse_number(
     ``required``) blanks are problems."""
     series = check.df[field]
     if pd.api.types.is_numeric_dtype(series.dtype) and series.dtype != bool:
-        values = series.to_numpy(dtype=float)
+        values = series.to_numpy(dtype=float, na_value=np.nan)
         if required:
             check.add(np.isnan(values), field, "missing value")
     else:
