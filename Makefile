@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
-	$(PY) -m ipykernel install --sys-prefix --name rehabresearch --display-name "Python (rehabresearch)"
+	$(VENV)/bin/rehabresearch kernel
 	touch $(STAMP)
 
 reports: setup

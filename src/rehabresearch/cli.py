@@ -31,6 +31,11 @@ def _cmd_run(args) -> int:
     return 1 if any(r.status == "failed" for r in results) else 0
 
 
+def _cmd_kernel(args) -> int:
+    print(f"Installed the Jupyter kernel '{runner.KERNEL_NAME}' in {runner.install_kernel()}")
+    return 0
+
+
 def _cmd_index(args) -> int:
     print(f"Index written to {runner.build_index()}")
     return 0
@@ -80,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=runner.DEFAULT_TIMEOUT, help="seconds allowed per cell")
     p.add_argument("--jobs", type=int, default=1, help="notebooks run at once")
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("kernel", help="install the project's Jupyter kernel into this environment")
+    p.set_defaults(func=_cmd_kernel)
 
     p = sub.add_parser("index", help="rebuild reports/index.html from the existing run records")
     p.set_defaults(func=_cmd_index)

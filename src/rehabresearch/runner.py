@@ -211,13 +211,26 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+def install_kernel() -> Path:
+    """Install the project's Jupyter kernel into this environment (quiet: kernel warnings off)."""
+    from ipykernel.kernelspec import install
+
+    folder = Path(install(kernel_name=KERNEL_NAME, display_name="Python (rehabresearch)", prefix=sys.prefix))
+    spec_file = folder / "kernel.json"
+    spec = json.loads(spec_file.read_text())
+    if "--IPKernelApp.log_level=ERROR" not in spec["argv"]:
+        spec["argv"].append("--IPKernelApp.log_level=ERROR")
+    write_json(spec_file, spec)
+    return folder
+
+
 def check_kernel() -> None:
     from jupyter_client.kernelspec import KernelSpecManager
 
     if KERNEL_NAME not in KernelSpecManager().find_kernel_specs():
         raise RunnerError(
             f"the Jupyter kernel {KERNEL_NAME!r} is not installed in this environment; run 'make setup' "
-            f"(or: python -m ipykernel install --sys-prefix --name {KERNEL_NAME})"
+            f"(or: rehabresearch kernel)"
         )
 
 
@@ -241,8 +254,12 @@ def run_notebook(
     timeout: int = DEFAULT_TIMEOUT,
     reports_dir: Path | None = None,
     progress: Callable[[str], None] = print,
+    cell_progress: bool = False,
 ) -> RunResult:
-    """Execute one notebook and publish ``reports/<name>/``; never raises for a notebook error."""
+    """Execute one notebook and publish ``reports/<name>/``; never raises for a notebook error.
+
+    ``cell_progress`` shows a per-cell progress bar (for long notebooks run one at a time).
+    """
     import papermill as pm
 
     reports_dir = reports_dir or paths.REPORTS_DIR
@@ -267,7 +284,7 @@ def run_notebook(
     try:
         pm.execute_notebook(
             str(info.path), str(executed), parameters=parameters, kernel_name=KERNEL_NAME,
-            cwd=str(paths.PROJECT_ROOT), execution_timeout=timeout, progress_bar=False,
+            cwd=str(paths.PROJECT_ROOT), execution_timeout=timeout, progress_bar=cell_progress,
             log_output=False, report_mode=False,
         )
         if not results_path.is_file():
@@ -402,7 +419,7 @@ def run(
         for k, task in enumerate(tasks, 1):
             progress(f"[{k}/{len(tasks)}] {task[0]} ...")
             results.append(run_notebook(find(task[0]), profile, params_file=params_file, overrides=overrides,
-                                        timeout=timeout, progress=progress))
+                                        timeout=timeout, progress=progress, cell_progress=sys.stdout.isatty()))
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = {pool.submit(_run_one, t): t[0] for t in tasks}
