@@ -173,3 +173,28 @@ def test_v3_bad_inputs():
 def test_missing_column_is_named():
     with pytest.raises(ValueError, match="lacks required column.*needs"):
         tier_v2(pd.DataFrame([V2_BASE]).drop(columns="needs"))
+
+
+def test_vectorised_rows_equal_single_row_results():
+    rng = np.random.default_rng(7)
+    pools = {
+        "gender": ["Male", "Female"], "rosh": ["", "LOW", "MEDIUM", "HIGH", "VERY_HIGH"],
+        "rsr": ["", "2.5", "3", "8.1", "999.99"], "mappa_level": ["", "M1", "M2"],
+        "complexity_registrations": ["", "RMDO", "RCCO|RCPR|RCHD"],
+        "female_additional_factors": ["", "TEMPER_CONTROL", "PARENTING_RESPONSIBILITIES|IMPULSIVITY"],
+        "previous_enforcement_activity": ["true", "false"], "ogrs": ["", "5", "55", "99"],
+        "needs": ["", "ATTITUDES=SEVERE", "DRUG_MISUSE=STANDARD|ALCOHOL_MISUSE=SEVERE|THINKING_AND_BEHAVIOUR=SEVERE"],
+        "iom_nominal": ["true", "false"], "mandate_for_change": ["true", "false"], "assessment_present": ["true", "false"],
+        "mappa_category_present": ["true", "false"], "arp": ["", "10", "60", "95"],
+        "arp_static_or_dynamic": ["STATIC", "DYNAMIC"], "csrp": ["0.2", "1.5", "7"],
+        "csrp_static_or_dynamic": ["STATIC", "DYNAMIC"], "dcsrp_band": ["", "LOW", "HIGH"], "dcsrp_score": [""],
+        "lifer_ipp_release_years_ago": ["", "0.5", "3", "9"], "domestic_abuse_reg": ["true", "false"],
+        "stalking_reg": ["true", "false"], "child_protection_reg": ["true", "false"],
+        "ever_sexual_offence": ["true", "false"],
+    }
+    df = pd.DataFrame({k: rng.choice(v, 150) for k, v in pools.items()})
+    for func in (tier_v2, tier_v3):
+        together = func(df)
+        one_by_one = pd.concat([func(df.iloc[[i]]) for i in range(len(df))])
+        pd.testing.assert_frame_equal(together, one_by_one)
+        assert together["tier"].nunique() > 4  # the sample exercises many outcomes
