@@ -64,7 +64,8 @@ def _cmd_data_fetch(args) -> int:
 def _cmd_tier(args) -> int:
     from .contact.batch import tier_file
 
-    summary = tier_file(Path(args.input), Path(args.output), version=args.version)
+    version = args.version if args.version == "auto" else int(args.version)
+    summary = tier_file(Path(args.input), Path(args.output), version=version)
     print(summary)
     return 0
 
@@ -104,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("tier", help="add probation tiers to a CSV of people (columns as in the tiering docs)")
     p.add_argument("input")
     p.add_argument("output")
-    p.add_argument("--version", type=int, choices=(2, 3), default=2, help="tiering model version (default 2)")
+    p.add_argument("--version", choices=("2", "3", "auto"), default="2",
+                   help="tiering model version: 2 (default), 3, or auto (each row's model_version column)")
     p.set_defaults(func=_cmd_tier)
     return parser
 
