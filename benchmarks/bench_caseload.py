@@ -20,7 +20,13 @@ import time
 
 import numpy as np
 
-from rehabresearch.contact.microsim import SimParams, _cohort_arrays, _supervision_end, simulate, synthetic_cohort
+from rehabresearch.contact.microsim import (
+    SimParams,
+    _cohort_arrays,
+    _supervision_end,
+    simulate,
+    synthetic_cohort,
+)
 from rehabresearch.contact.policies import load_policy
 
 GOALS = {100_000: (5.0, None), 1_000_000: (60.0, 4096.0)}  # seconds, MiB (issue 4)
@@ -39,8 +45,9 @@ def worker(n: int, weeks: int, policy_name: str, seed: int) -> dict:
             "attended_per_person": float(res.monthly["attended"].sum() / n)}
 
 
-def naive(n: int, weeks: int, policy_name: str, seed: int, params: SimParams = SimParams()) -> dict:
+def naive(n: int, weeks: int, policy_name: str, seed: int, params: SimParams | None = None) -> dict:
     """The same rules as ``simulate`` written as a loop over people and weeks (the peer)."""
+    params = params or SimParams()
     pol = load_policy(policy_name)
     cohort = synthetic_cohort(n, np.random.default_rng(seed))
     a = _cohort_arrays(cohort)

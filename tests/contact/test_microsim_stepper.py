@@ -8,8 +8,18 @@ import pandas as pd
 import pytest
 
 from rehabresearch.contact.microsim import (
-    CohortParams, SimParams, interval_summary, month_of_week, run_replicates, simulate, supervision_end,
-    synthetic_cohort, workload_by_month, rate_summary, compliance_sensitivity, tier_distribution,
+    CohortParams,
+    SimParams,
+    compliance_sensitivity,
+    interval_summary,
+    month_of_week,
+    rate_summary,
+    run_replicates,
+    simulate,
+    supervision_end,
+    synthetic_cohort,
+    tier_distribution,
+    workload_by_month,
 )
 from rehabresearch.contact.policies import compile_policy, load_policy
 
@@ -182,6 +192,8 @@ def test_bad_inputs_are_named():
         run(people(2, tier=["C2", "E9"]), policy())
     with pytest.raises(ValueError, match=r"column 'miss_propensity', row 0"):
         run(people(miss_propensity=1.5), policy())
+    with pytest.raises(ValueError, match=r"column 'mappa', row 1: nan is not true/false"):
+        run(people(2, mappa=[False, float("nan")]), policy())
     with pytest.raises(ValueError, match=r"missing column\(s\) \['caring'\]"):
         run(people().drop(columns="caring"), policy())
     with pytest.raises(ValueError, match="tier_mix: unknown key"):

@@ -7,7 +7,11 @@ import pytest
 import yaml
 
 from rehabresearch.contact.policies import (
-    TIERS, PolicyError, available_policies, compile_policy, load_policy,
+    TIERS,
+    PolicyError,
+    available_policies,
+    compile_policy,
+    load_policy,
 )
 
 BASE = {"name": "t", "schedule": {"default": [{"weeks": 8, "every": 1}, {"every": 2}]}}

@@ -35,8 +35,8 @@ contact time into WMT points, capacity and officers needed via
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -232,7 +232,12 @@ def _cohort_arrays(cohort: pd.DataFrame) -> dict[str, np.ndarray]:
             raise ValueError(f"cohort column {col!r}, row {bad[0]}: {v[bad[0]]!r} is not a probability in [0, 1]")
         out[col] = v
     for col in ("caring", "mappa", "very_high_rosh", "child_protection"):
-        out[col] = cohort[col].to_numpy(dtype=bool)
+        v = cohort[col]
+        ok = v.isin([True, False]).to_numpy()
+        if not ok.all():
+            row = int(np.flatnonzero(~ok)[0])
+            raise ValueError(f"cohort column {col!r}, row {row}: {v.iloc[row]!r} is not true/false")
+        out[col] = v.to_numpy(dtype=bool)
     return out
 
 

@@ -31,10 +31,11 @@ falls back to the defaults below)::
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import yaml
@@ -113,7 +114,7 @@ class Policy:
         phase = (np.asarray(clock)[:, None] >= ends).sum(axis=1)
         return self.every[tier_idx, phase]
 
-    def schedule_table(self) -> "Any":
+    def schedule_table(self) -> Any:
         """The schedule as a readable table: one row per tier and phase (for reports)."""
         import pandas as pd
 
@@ -129,7 +130,7 @@ class Policy:
         return pd.DataFrame(rows)
 
 
-def describe_policies(policies: "list[Policy]") -> "Any":
+def describe_policies(policies: list[Policy]) -> Any:
     """One row per policy and protect level (or tier, where tiers of a level differ): schedule in words,
     modes, step-up and Probation Reset, for a reviewer."""
     import pandas as pd
