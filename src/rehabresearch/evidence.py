@@ -225,6 +225,13 @@ def share_gap(percent1, percent2) -> pd.DataFrame:
 # -- inspection ratings ------------------------------------------------------------------------------
 GOOD_OR_BETTER = ("Outstanding", "Good")
 
+#: Plain-English names of the inspection sets in ``evidence_inspection_ratings``.
+INSPECTION_SETS = {
+    "overall_recent": "Overall rating, recent inspections (para 31)",
+    "supervision_implementation": "Delivering supervision, since Jan 2018 (para 32)",
+    "unpaid_work": "Unpaid Work, since Jan 2018 (paras 32, 60)",
+}
+
 
 def rating_table(ratings: pd.DataFrame, inspection_set: str, good=GOOD_OR_BETTER) -> pd.DataFrame:
     """2x2 counts of inspections rated ``good`` (or better) and below, CRCs against the NPS.
@@ -553,3 +560,103 @@ def value_of(table: pd.DataFrame, measure: str) -> float:
     if hit.empty:
         raise KeyError(f"no measure {measure!r}; known: {table['measure'].tolist()}")
     return float(hit.iloc[0])
+
+
+# -- figures ------------------------------------------------------------------------------------------
+def plot_ratios(table: pd.DataFrame, *, source: str, title: str = "Representation against the population comparator"):
+    """Horizontal bars of representation ratios, whiskers spanning the printed-rounding range; 1 = parity."""
+    from .plotting import PALETTE, figure
+
+    _require(table, ["population", "group", "ratio", "ratio_round_low", "ratio_round_high"], "ratio table")
+    labels = (table["population"] + ": " + table["group"]).to_numpy()
+    y = np.arange(len(table))[::-1]
+    fig, ax = figure(title, "Share in the group divided by share in the population (1 = parity; log scale)", "Population: group",
+                     source=source, figsize=(8.0, 0.45 * len(table) + 1.8))
+    ratio = table["ratio"].to_numpy(dtype=float)
+    err = np.vstack([ratio - table["ratio_round_low"].to_numpy(dtype=float),
+                     table["ratio_round_high"].to_numpy(dtype=float) - ratio])
+    colours = np.where(ratio >= 1, PALETTE[3], PALETTE[0])
+    ax.barh(y, ratio, color=colours, alpha=0.8)
+    ax.errorbar(ratio, y, xerr=err, fmt="none", ecolor="#333333", capsize=3, linewidth=1)
+    ax.axvline(1.0, color="#333333", linewidth=1)
+    ax.set_xscale("log")
+    ticks = [0.05, 0.1, 0.2, 0.5, 1, 2, 5]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.set_yticks(y, labels)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def plot_sex_split(split: pd.DataFrame, population_women_pct: float, *, source: str):
+    """Women's share of prisoners and of court order starts, against their share of the population."""
+    from .plotting import PALETTE, figure, percent_axis
+
+    _require(split, ["population", "share_women"], "sex split table")
+    labels = list(split["population"]) + ["General population (2011 Census)"]
+    values = list(100 * split["share_women"].to_numpy(dtype=float)) + [float(population_women_pct)]
+    fig, ax = figure("Women's share of prisoners, probation starts and the population",
+                     "Population", "Women (% of each population)", source=source)
+    bars = ax.bar(labels, values, color=[PALETTE[0], PALETTE[1], PALETTE[2]])
+    ax.bar_label(bars, labels=[f"{v:.1f}%" for v in values], padding=2)
+    percent_axis(ax)
+    ax.set_ylim(0, 60)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def plot_theme_ranges(counts: pd.DataFrame, *, source: str, title: str):
+    """Each theme's share of respondents as the range its printed wording allows (a bar from low to high)."""
+    from .plotting import PALETTE, figure, percent_axis
+
+    _require(counts, ["question", "theme", "n", "count_low", "count_high", "share_text"], "theme counts")
+    y = np.arange(len(counts))[::-1]
+    low = 100 * counts["count_low"].to_numpy(dtype=float) / counts["n"].to_numpy(dtype=float)
+    high = 100 * counts["count_high"].to_numpy(dtype=float) / counts["n"].to_numpy(dtype=float)
+    fig, ax = figure(title, "Share of those answering the question (%), range allowed by the printed wording", "Question: theme",
+                     source=source, figsize=(11.0, 0.45 * len(counts) + 1.8))
+    ax.barh(y, high - low, left=low, color=PALETTE[0], alpha=0.8, height=0.6)
+    for yi, hi, text in zip(y, high, counts["share_text"]):
+        ax.text(hi + 1, yi, f'"{text}"', va="center", fontsize=8)
+    ax.set_yticks(y, (counts["question"] + ": " + counts["theme"]).to_numpy())
+    ax.set_xlim(0, 100)
+    percent_axis(ax, axis="x")
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def plot_ratings(summary: pd.DataFrame, *, source: str):
+    """Stacked bars of inspections by rating for each inspection set and organisation."""
+    from .plotting import PALETTE, figure
+
+    _require(summary, ["inspection_set", "organisation", "Total"], "rating summary")
+    ratings = [c for c in ("Outstanding", "Good", "Requires improvement", "Inadequate", "Not assessed") if c in summary]
+    colours = {"Outstanding": PALETTE[2], "Good": PALETTE[5], "Requires improvement": PALETTE[1],
+               "Inadequate": PALETTE[3], "Not assessed": "#BBBBBB"}
+    labels = [f"{INSPECTION_SETS.get(s, s)}: {o}" for s, o in zip(summary["inspection_set"], summary["organisation"])]
+    fig, ax = figure("HM Inspectorate of Probation ratings, CRCs and the NPS", "Inspections (number)", "Inspection set: organisation",
+                     source=source)
+    y = np.arange(len(summary))[::-1]
+    left = np.zeros(len(summary))
+    for rating in ratings:
+        values = summary[rating].to_numpy(dtype=float)
+        ax.barh(y, values, left=left, color=colours[rating], label=rating)
+        left += values
+    ax.set_yticks(y, labels)
+    ax.set_xlim(0, 1.4 * float(summary["Total"].max()))
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def for_display(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy for a rendered table: missing text blank (not 'None'), nullable integers as floats (NaN renders blank)."""
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"for_display: expected a DataFrame, got {type(df).__name__}")
+    out = df.copy()
+    for column in out.columns:
+        values = out[column]
+        if isinstance(values.dtype, pd.Int64Dtype):
+            out[column] = values.astype("float64")
+        elif values.dtype == object:
+            out[column] = values.where(values.notna(), "")
+    return out

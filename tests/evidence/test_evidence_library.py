@@ -243,3 +243,33 @@ def test_base_before_increase_wales(tables):
         ev.base_before_increase(-1, 22)
     with pytest.raises(ValueError, match="increase_pct must be a number above -100"):
         ev.base_before_increase(572, -100)
+
+
+def test_figures_are_titled_and_labelled(tables):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    d = ev.disproportionality(tables["prison_population"], tables["probation_starts"], tables["population_comparators"])
+    s = ev.sex_split(tables["prison_population"], tables["probation_starts"])
+    t = ev.theme_counts(tables["consultation_themes"], tables["consultation_questions"])
+    figs = [ev.plot_ratios(d, source="x"), ev.plot_sex_split(s, 51, source="x"),
+            ev.plot_theme_ranges(t[t["question"] == "Q2"], source="x", title="Q2"),
+            ev.plot_ratings(ev.rating_summary(tables["inspection_ratings"]), source="x")]
+    for fig in figs:
+        ax = fig.axes[0]
+        assert ax.get_title(loc="left") and ax.get_xlabel() and ax.get_ylabel()
+        assert any("Source: x" in t.get_text() for t in fig.texts)
+        plt.close(fig)
+    with pytest.raises(KeyError, match="ratio table: missing column"):
+        ev.plot_ratios(pd.DataFrame({"a": [1]}), source="x")
+
+
+def test_for_display_blanks_missing_values():
+    df = pd.DataFrame({"a": ["x", None], "n": pd.array([1, None], dtype="Int64"), "p": [1.5, np.nan]})
+    out = ev.for_display(df)
+    assert out["a"].tolist() == ["x", ""]
+    assert out["n"].dtype == float and np.isnan(out["n"].iloc[1])
+    with pytest.raises(TypeError, match="expected a DataFrame"):
+        ev.for_display([1, 2])
