@@ -90,7 +90,7 @@ def test_shares_of_total():
 def test_respondent_mix_keeps_counts_missing():
     mix = cm.respondent_mix(catalog.load("commissioning_consultation_respondents")).set_index("respondent_group")
     assert mix.loc["probation_professionals", "share"] == 0.44
-    assert mix.loc["other respondents (not broken down)", "share"] == pytest.approx(0.31)
+    assert mix.loc["Other respondents (not broken down)", "share"] == pytest.approx(0.31)
     assert mix["responses"].isna().all()
 
 
