@@ -94,3 +94,14 @@ def test_cox_constant_covariate_and_missing_column(rossi):
         s.cox_ph(rossi, "week", "arrest", ["fin", "nope"])
     with pytest.raises(ValueError, match="single level"):
         s.logrank(rossi.assign(g=1), "week", "arrest", "g")
+
+
+def test_rossi_randomised_comparison_at_52_weeks(rossi):
+    from rehabresearch.reoffending import measures
+
+    rates = measures.binary_rate(rossi, "arrest", by="fin").set_index("fin")
+    assert (rates.loc[0, "reoffenders"], rates.loc[1, "reoffenders"]) == (66, 48)
+    diff = measures.compare_rates(rossi, "arrest", "fin", reference=0).iloc[0]
+    assert diff["difference"] == pytest.approx(48 / 216 - 66 / 216)
+    # Newcombe hybrid score interval, hand-checked from the Wilson limits of 48/216 and 66/216.
+    assert (diff["difference_lo"], diff["difference_hi"]) == pytest.approx((-0.16505, -0.00015), abs=5e-5)
