@@ -52,7 +52,7 @@ def test_newcombe_matches_newcombe_1998_table(x1, n1, x2, n2, lo, hi):
 
 
 def test_newcombe_vectorised_matches_scalar():
-    d, lo, hi = newcombe_interval(np.array([56, 9]), np.array([70, 10]), np.array([48, 3]), np.array([80, 10]))
+    d, lo, _hi = newcombe_interval(np.array([56, 9]), np.array([70, 10]), np.array([48, 3]), np.array([80, 10]))
     assert d.shape == (2,)
     assert lo[1] == pytest.approx(newcombe_interval(9, 10, 3, 10)[1])
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from rehabresearch import catalog, paths
-from rehabresearch.reoffending import adjusted, compas, measures
+from rehabresearch.reoffending import adjusted, compas
 
 # Larson et al. (2016), ProPublica, logistic model of score_text != "Low" (reference file).
 PUBLISHED = {

@@ -25,8 +25,16 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparatio
 
 from .measures import require_binary, require_columns
 
-__all__ = ["ModelError", "design_matrix", "LogisticResult", "logistic", "CountResult", "count_model",
-           "level_effects", "unadjusted_and_adjusted"]
+__all__ = [
+    "CountResult",
+    "LogisticResult",
+    "ModelError",
+    "count_model",
+    "design_matrix",
+    "level_effects",
+    "logistic",
+    "unadjusted_and_adjusted",
+]
 
 try:  # statsmodels < 0.14 raises instead of warning
     from statsmodels.tools.sm_exceptions import PerfectSeparationError
@@ -155,7 +163,7 @@ def logistic(df: pd.DataFrame, outcome: str, covariates: Sequence[str],
     ci = me.conf_int(alpha=1 - level)
     marginal = pd.DataFrame({"term": X.columns[1:], "ame": me.margeff, "ame_lo": ci[:, 0], "ame_hi": ci[:, 1],
                              "p_value": me.pvalues})
-    return LogisticResult(table=table, marginal=marginal, n=int(len(y)), events=int(y.sum()),
+    return LogisticResult(table=table, marginal=marginal, n=len(y), events=int(y.sum()),
                           loglik=float(res.llf), result=res)
 
 
@@ -211,7 +219,7 @@ def count_model(df: pd.DataFrame, count: str, covariates: Sequence[str],
     table["rate_ratio"] = np.exp(table["coef"])
     table["rr_lo"] = np.exp(table["coef"] - z * table["se"])
     table["rr_hi"] = np.exp(table["coef"] + z * table["se"])
-    return CountResult(table=table, family=family, alpha=alpha, n=int(len(y)), result=res)
+    return CountResult(table=table, family=family, alpha=alpha, n=len(y), result=res)
 
 
 def level_effects(result: LogisticResult, column: str) -> pd.DataFrame:

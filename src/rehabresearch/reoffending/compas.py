@@ -14,8 +14,14 @@ from . import adjusted
 from .measures import require_binary, require_columns
 
 __all__ = [
-    "SCREENING_WINDOW_DAYS", "REFERENCE_LEVELS", "AGE_LABELS", "ANALYSIS_COLUMNS",
-    "propublica_filter", "analysis_frame", "score_model", "recidivism_model",
+    "AGE_LABELS",
+    "ANALYSIS_COLUMNS",
+    "REFERENCE_LEVELS",
+    "SCREENING_WINDOW_DAYS",
+    "analysis_frame",
+    "propublica_filter",
+    "recidivism_model",
+    "score_model",
 ]
 
 #: ProPublica kept cases whose COMPAS screening was within 30 days of the arrest.

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-__all__ = ["wilson_interval", "newcombe_interval", "poisson_rate_interval", "rate_ratio"]
+__all__ = ["newcombe_interval", "poisson_rate_interval", "rate_ratio", "wilson_interval"]
 
 
 def _z(level: float) -> float:

@@ -18,22 +18,27 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .intervals import newcombe_interval, poisson_rate_interval, rate_ratio, wilson_interval
+from .intervals import (
+    newcombe_interval,
+    poisson_rate_interval,
+    rate_ratio,
+    wilson_interval,
+)
 
 __all__ = [
     "COUNT_COLUMNS",
     "LINKED",
-    "linked",
-    "require_columns",
-    "require_binary",
     "binary_rate",
-    "frequency",
-    "time_to_first",
-    "compare_rates",
     "compare_frequency",
-    "rates_vs_reference",
-    "evidence",
+    "compare_rates",
     "difference_statement",
+    "evidence",
+    "frequency",
+    "linked",
+    "rates_vs_reference",
+    "require_binary",
+    "require_columns",
+    "time_to_first",
 ]
 
 #: Count columns produced by the functions here (pass to ``Report.table(counts=...)``).

@@ -17,7 +17,7 @@ import pandas as pd
 from .. import plotting
 from .measures import require_columns
 
-__all__ = ["MEASURE_LABELS", "select", "cohort", "check_published", "prsq_series", "plot_over_time"]
+__all__ = ["MEASURE_LABELS", "check_published", "cohort", "plot_over_time", "prsq_series", "select"]
 
 #: Plain names for the two measures (MoJ 2016 consultation on the proven reoffending measure).
 MEASURE_LABELS = {"old": "Old measure (12-month cohort)", "new": "New measure (mean of four 3-month cohorts)"}

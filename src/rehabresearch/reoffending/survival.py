@@ -11,16 +11,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from matplotlib import transforms
 import pandas as pd
 from lifelines import CoxPHFitter, KaplanMeierFitter
 from lifelines.statistics import multivariate_logrank_test
+from matplotlib import transforms
 from scipy import stats
 
 from .. import plotting
 from .measures import require_binary, require_columns
 
-__all__ = ["kaplan_meier", "survival_at", "number_at_risk", "logrank", "CoxResult", "cox_ph", "km_plot"]
+__all__ = ["CoxResult", "cox_ph", "kaplan_meier", "km_plot", "logrank", "number_at_risk", "survival_at"]
 
 
 def _prepare(df: pd.DataFrame, time: str, event: str, extra: Sequence[str] = ()) -> tuple[pd.Series, pd.Series]:
@@ -174,7 +174,7 @@ def cox_ph(df: pd.DataFrame, time: str, event: str, covariates: Sequence[str], l
     table["hr_hi"] = np.exp(table["coef"] + z * table["se"])
     lr = cph.log_likelihood_ratio_test()
     return CoxResult(table=table, lr_statistic=float(lr.test_statistic), lr_df=int(lr.degrees_freedom),
-                     lr_p_value=float(lr.p_value), n=int(len(X)), events=int(e.sum()),
+                     lr_p_value=float(lr.p_value), n=len(X), events=int(e.sum()),
                      concordance=float(cph.concordance_index_))
 
 
