@@ -6,12 +6,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import nbformat  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import nbformat
+import pytest
 
-from rehabresearch import catalog, paths  # noqa: E402
-from rehabresearch import commissioning as cm  # noqa: E402
+from rehabresearch import catalog, paths
+from rehabresearch import commissioning as cm
 
 
 def _texts(fig):
