@@ -102,3 +102,12 @@ def test_two_way_grid_matches_single_evaluations():
     assert g.shape == (2, 3)
     from rehabresearch.contracts.model import evaluate
     assert g.loc[1.1, 1.5] == pytest.approx(evaluate(c, {"volume_factor": 1.5, "price_factor": 1.1}).total_surplus[0])
+
+
+def test_generic_distributions_spread_around_the_contract():
+    from rehabresearch.contracts.montecarlo import generic_distributions
+    c = uniform_volume_contract()
+    g = generic_distributions(c)
+    assert g["caseload_per_worker"] == {"dist": "uniform", "low": 40.0, "high": 60.0}
+    assert g["referral_rate"]["high"] <= 1.0
+    assert "redundancy_cost_per_fte" not in g  # 0 in this contract

@@ -15,13 +15,13 @@ def tornado(df: pd.DataFrame, title: str, source: str, top: int = 12):
     """Horizontal bars from the base surplus to the surplus at each input's low and high value (largest swing on top)."""
     base = df.attrs.get("base", 0.0)
     d = df.head(top).iloc[::-1]
-    fig, ax = figure(title, "Total surplus over the contract (£)", "Input (low → high value)", source=source,
+    fig, ax = figure(title, "Total surplus over the contract (£)", "Input (low → high value)",
                      figsize=(8, 0.45 * len(d) + 1.8))
     y = np.arange(len(d))
     ax.barh(y, d["at low (£)"] - base, left=base, color=PALETTE[0], label="input at its low value")
     ax.barh(y, d["at high (£)"] - base, left=base, color=PALETTE[1], label="input at its high value", alpha=0.85)
     ax.axvline(base, color="black", lw=0.8)
-    ax.set_yticks(y, [f"{n} ({lo:g} → {hi:g})" for n, lo, hi in zip(d["input"], d["low value"], d["high value"])])
+    ax.set_yticks(y, [f"{n} ({lo:,.3g} → {hi:,.3g})" for n, lo, hi in zip(d["input"], d["low value"], d["high value"])])
     ax.xaxis.set_major_formatter(_POUNDS)
     ax.legend(loc="lower right", fontsize=8)
     add_source(fig, source)
@@ -30,7 +30,7 @@ def tornado(df: pd.DataFrame, title: str, source: str, top: int = 12):
 
 def heatmap(grid: pd.DataFrame, title: str, xlabel: str, ylabel: str, source: str, x_labels=None, y_labels=None):
     """Surplus (£) over a two-way grid; red is deficit, blue surplus, the zero contour marks break-even."""
-    fig, ax = figure(title, xlabel, ylabel, source=source)
+    fig, ax = figure(title, xlabel, ylabel)
     values = grid.to_numpy()
     limit = float(np.max(np.abs(values))) or 1.0
     im = ax.imshow(values, origin="lower", aspect="auto", cmap="RdBu", vmin=-limit, vmax=limit)
@@ -51,7 +51,7 @@ def heatmap(grid: pd.DataFrame, title: str, xlabel: str, ylabel: str, source: st
 
 def staffing(table: pd.DataFrame, initial_staff: float, title: str, source: str):
     """Staff needed and funded per period (FTE) with the hires and redundancies the profile forces."""
-    fig, ax = figure(title, "Period", "Staff (FTE)", source=source)
+    fig, ax = figure(title, "Period", "Staff (FTE)")
     x = np.arange(len(table))
     ax.plot(x, table["staff needed (FTE)"], marker="o", color=PALETTE[0], label="staff needed for real volume")
     ax.plot(x, table["staff funded (FTE)"], marker="s", color=PALETTE[2], label="staff the income pays for")
@@ -66,7 +66,7 @@ def staffing(table: pd.DataFrame, initial_staff: float, title: str, source: str)
 
 def lines(df: pd.DataFrame, x: str, y: str, group: str, title: str, xlabel: str, ylabel: str, source: str):
     """One line per group (e.g. surplus in £ against volume factor, by payment mechanism)."""
-    fig, ax = figure(title, xlabel, ylabel, source=source)
+    fig, ax = figure(title, xlabel, ylabel)
     for i, (label, part) in enumerate(df.groupby(group, sort=False)):
         ax.plot(part[x], part[y], color=PALETTE[i % len(PALETTE)], label=str(label))
     ax.axhline(0, color="black", lw=0.8)
@@ -78,7 +78,7 @@ def lines(df: pd.DataFrame, x: str, y: str, group: str, title: str, xlabel: str,
 
 def distribution(values: np.ndarray, title: str, xlabel: str, source: str, marks: dict[str, float] | None = None):
     """Histogram of Monte Carlo outcomes (£) with labelled vertical marks (e.g. break-even, 95th percentile)."""
-    fig, ax = figure(title, xlabel, "Share of draws (%)", source=source)
+    fig, ax = figure(title, xlabel, "Share of draws (%)")
     weights = np.full(values.shape, 100.0 / values.size)
     ax.hist(values, bins=60, weights=weights, color=PALETTE[0], alpha=0.8)
     for i, (label, v) in enumerate((marks or {}).items()):
@@ -92,7 +92,7 @@ def distribution(values: np.ndarray, title: str, xlabel: str, source: str, marks
 
 def sobol_bars(df: pd.DataFrame, title: str, source: str):
     """First-order and total Sobol indices (share of variance in £ surplus) with their intervals."""
-    fig, ax = figure(title, "Share of the variance of total surplus (£²), 0-1", "Input", source=source,
+    fig, ax = figure(title, "Share of the variance of total surplus (£²), 0-1", "Input",
                      figsize=(8, 0.45 * len(df) + 1.8))
     d = df.iloc[::-1]
     y = np.arange(len(d))

@@ -60,6 +60,26 @@ def make_distribution(name: str, spec: Mapping) -> stats.rv_continuous:
     return stats.triang(c=(p["mode"] - low) / (high - low), loc=low, scale=high - low)
 
 
+#: Inputs given a generic spread when a contract declares no distributions (see :func:`generic_distributions`).
+GENERIC_INPUTS = ("volume_factor", "referral_rate", "caseload_per_worker", "salary_factor", "on_cost_rate",
+                  "variable_cost_per_person", "overhead_rate", "estates_it_per_year", "redundancy_cost_per_fte",
+                  "hiring_cost_per_fte")
+
+
+def generic_distributions(contract: Contract, spread: float = 0.2) -> dict[str, dict]:
+    """Illustrative uniform ±``spread`` around the contract's value for each of :data:`GENERIC_INPUTS` (kept in range).
+
+    Used when a user's contract declares no uncertainty of its own; inputs at 0 are left out.
+    """
+    out = {}
+    for name in GENERIC_INPUTS:
+        base, spec = contract.input(name), INPUTS[name]
+        if base > 0:
+            low, high = max(base * (1 - spread), spec.lower), min(base * (1 + spread), spec.upper)
+            out[name] = {"dist": "uniform", "low": low, "high": high}
+    return out
+
+
 def distributions_of(contract: Contract, overrides: Mapping[str, Mapping] | None = None) -> dict[str, stats.rv_continuous]:
     """The contract's input distributions (with ``overrides``), as frozen scipy distributions."""
     specs = {**contract.distributions, **(overrides or {})}

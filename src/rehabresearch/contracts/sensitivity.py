@@ -6,7 +6,6 @@ draw of :func:`rehabresearch.contracts.model.evaluate`.
 
 from __future__ import annotations
 
-import warnings
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
@@ -80,39 +79,51 @@ def two_way(contract: Contract, x: str, x_values: Sequence[float], y: str, y_val
 
 def sobol_table(func: Callable[[np.ndarray], np.ndarray], names: Sequence[str], dists: Sequence, n: int,
                 rng: np.random.Generator, confidence: float = 0.95, n_resamples: int = 200) -> pd.DataFrame:
-    """First-order and total Sobol indices with bootstrap intervals, via ``scipy.stats.sobol_indices``.
+    """First-order and total Sobol indices with bootstrap intervals, computed by ``scipy.stats.sobol_indices``.
 
-    ``func`` maps an array of shape ``(d, m)`` to ``(m,)`` outputs; ``n`` (a power of 2) base samples
-    give ``n * (d + 2)`` evaluations. Intervals are scipy's bootstrap (BCa); where every resample
-    gives the same index (an input with no effect) the interval is that value.
+    ``func`` maps an array of shape ``(d, m)`` to ``(m,)`` outputs. The design is the one scipy
+    builds (a scrambled Sobol' sequence in 2d dimensions split into matrices A and B, and the d
+    matrices AB with column i from B), drawn here from ``rng`` so that ``func`` is called three
+    times on whole arrays. The indices come from ``sobol_indices`` given those evaluations;
+    the intervals are percentile bootstrap intervals over resampled design rows (scipy's own
+    BCa bootstrap needs a jackknife that grows with the square of ``n``, too slow at 2^14).
     """
     if not isinstance(rng, np.random.Generator):
         raise TypeError("pass an explicit np.random.Generator (e.g. np.random.default_rng(seed))")
     if n < 2 or n & (n - 1):
         raise ValueError(f"Sobol base sample size must be a power of 2, got {n}")
     d = len(names)
-    if d < 2:
-        raise ValueError("Sobol indices need at least two uncertain inputs")
-    res = stats.sobol_indices(func=lambda x: np.atleast_2d(func(x)), n=n, dists=list(dists), rng=rng)
-    with warnings.catch_warnings():  # an input with no effect has a degenerate bootstrap; handled below
-        warnings.simplefilter("ignore")
-        boot = res.bootstrap(confidence_level=confidence, n_resamples=n_resamples)
+    if d < 2 or len(dists) != d:
+        raise ValueError(f"Sobol indices need at least two inputs, each with a distribution (got {d} names, {len(dists)} distributions)")
+    base = stats.qmc.Sobol(2 * d, scramble=True, rng=rng).random(n)
+    A = np.vstack([dists[i].ppf(base[:, i]) for i in range(d)])
+    B = np.vstack([dists[i].ppf(base[:, d + i]) for i in range(d)])
+    AB = np.repeat(A[None], d, axis=0)
+    AB[np.arange(d), np.arange(d)] = B
+    f_A = np.asarray(func(A), dtype=float).reshape(1, n)
+    f_B = np.asarray(func(B), dtype=float).reshape(1, n)
+    f_AB = np.asarray(func(AB.transpose(1, 0, 2).reshape(d, d * n)), dtype=float).reshape(d, 1, n)
+    if not (np.all(np.isfinite(f_A)) and np.all(np.isfinite(f_B)) and np.all(np.isfinite(f_AB))):
+        raise ValueError("the model returned a missing or infinite value for some Sobol design point")
 
-    def row(a, point=None) -> np.ndarray:
-        """One value per input (scipy squeezes a single output to shape (d,)); a degenerate interval is the point."""
-        out = np.asarray(a, dtype=float).reshape(-1, d)[0]
-        return out if point is None else np.where(np.isfinite(out), out, point)
+    def indices(cols) -> tuple[np.ndarray, np.ndarray]:
+        res = stats.sobol_indices(func={"f_A": f_A[:, cols], "f_B": f_B[:, cols], "f_AB": f_AB[..., cols]}, n=n)
+        # scipy squeezes a single output to shape (d,)
+        return np.asarray(res.first_order, float).reshape(-1, d)[0], np.asarray(res.total_order, float).reshape(-1, d)[0]
 
-    first, total = row(res.first_order), row(res.total_order)
-
+    first, total = indices(slice(None))
+    resamples = rng.integers(0, n, size=(n_resamples, n))
+    boot = np.array([indices(cols) for cols in resamples])  # (resamples, 2, d); a loop over resamples, not draws
+    tail = 100 * (1 - confidence) / 2
+    lo, hi = np.percentile(boot, [tail, 100 - tail], axis=0)
     return pd.DataFrame({
         "input": list(names),
         "first order": first,
-        "first order low": row(boot.first_order.confidence_interval.low, first),
-        "first order high": row(boot.first_order.confidence_interval.high, first),
+        "first order low": lo[0],
+        "first order high": hi[0],
         "total": total,
-        "total low": row(boot.total_order.confidence_interval.low, total),
-        "total high": row(boot.total_order.confidence_interval.high, total),
+        "total low": lo[1],
+        "total high": hi[1],
     }).sort_values("total", ascending=False, ignore_index=True)
 
 
