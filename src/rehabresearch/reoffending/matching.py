@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from .. import disclosure
 from .intervals import newcombe_interval, wilson_interval
@@ -61,6 +61,8 @@ from .intervals import newcombe_interval, wilson_interval
 JDL_MINIMUM_GROUP = 60
 #: Default caliper in standard deviations of the logit of the propensity score (Austin 2011).
 DEFAULT_CALIPER_SD = 0.2
+#: Rows of the evenly spaced subsample used to warm-start the propensity fit on large data (speed only).
+WARM_START_ROWS = 100_000
 #: |SMD| above which a covariate is called imbalanced (Austin 2009, Statistics in Medicine 28:3083).
 SMD_THRESHOLD = 0.1
 
@@ -90,7 +92,10 @@ def _numeric_column(df: pd.DataFrame, column: str, what: str, allow_missing: boo
         raise MatchingError(
             f"{what} column {column!r} is not numeric (dtype {series.dtype}); encode categories as 0/1 columns"
         )
-    values = series.to_numpy(dtype=float, na_value=np.nan)
+    if isinstance(series.dtype, np.dtype):
+        values = series.to_numpy(dtype=float)
+    else:  # pandas extension dtypes (nullable Int64, Float64) carry pd.NA
+        values = series.to_numpy(dtype=float, na_value=np.nan)
     if not allow_missing:
         bad = ~np.isfinite(values)
         if bad.any():
@@ -160,18 +165,64 @@ class PropensityFit:
         return pd.Series(self.coef, index=("intercept",) + self.covariates, name="log odds")
 
 
+def _standardised_design(df: pd.DataFrame, covariates: Sequence[str]):
+    """Column-major design matrix [1, standardised covariates] and each covariate's mean and SD.
+
+    Built column by column into one preallocated array (no n x p temporaries); a constant column
+    is left centred (SD 0) for the caller to report.
+    """
+    design = np.empty((len(df), len(covariates) + 1), order="F")
+    design[:, 0] = 1.0
+    mean, sd = np.zeros(len(covariates)), np.zeros(len(covariates))
+    for j, c in enumerate(covariates):
+        col = design[:, j + 1]
+        col[:] = _numeric_column(df, c, "covariate")
+        mean[j] = col.mean()
+        col -= mean[j]
+        sd[j] = np.sqrt(np.dot(col, col) / len(col))
+        if sd[j] > 0:
+            col /= sd[j]
+    return design, mean, sd
+
+
+def _newton(design, y, beta, max_iter, tol, covariates):
+    """Newton-Raphson for the logistic log-likelihood; stops early if coefficients run away (separation)."""
+    buf = np.empty_like(design)
+    converged = False
+    iterations = 0
+    for iterations in range(1, max_iter + 1):
+        p = special.expit(design @ beta)
+        grad = design.T @ (y - p)
+        np.multiply(design, np.sqrt(p * (1.0 - p))[:, None], out=buf)
+        hess = buf.T @ buf
+        try:
+            step = np.linalg.solve(hess, grad)
+        except np.linalg.LinAlgError as exc:
+            raise MatchingError(
+                f"the propensity model cannot be fitted: covariates {list(covariates)} are collinear"
+            ) from exc
+        beta = beta + step
+        if not np.all(np.isfinite(beta)) or np.max(np.abs(beta)) > 50:
+            break
+        if np.max(np.abs(step)) < tol * (1 + np.max(np.abs(beta))):
+            converged = True
+            break
+    return beta, converged, iterations
+
+
 def fit_propensity(
     df: pd.DataFrame,
     treatment: str,
     covariates: Sequence[str],
     *,
     max_iter: int = 30,
-    tol: float = 1e-8,
+    tol: float = 1e-6,
 ) -> PropensityFit:
     """Logistic regression of ``treatment`` on ``covariates`` by Newton's method (IRLS).
 
     Covariates are standardised for the fit (numerical stability) and the coefficients are mapped
-    back. A constant covariate, a missing value or a non-numeric column raises
+    back. Iteration stops when no coefficient moves by more than ``tol`` (relative); Newton's method
+    converges quadratically, so the error left is of the order of ``tol`` squared. A constant covariate, a missing value or a non-numeric column raises
     :class:`MatchingError` naming it. If the iterations do not converge (as under complete
     separation) the fit is returned with ``converged=False``; :func:`matched_comparison` then
     refuses with :class:`NoOverlapError`.
@@ -185,39 +236,21 @@ def fit_propensity(
     y = treatment_indicator(df, treatment).astype(float)
     if treatment in covariates:
         raise MatchingError(f"the treatment column {treatment!r} cannot also be a covariate")
-    x = np.column_stack([_numeric_column(df, c, "covariate") for c in covariates])
-    mean = x.mean(axis=0)
-    sd = x.std(axis=0)
+    design, mean, sd = _standardised_design(df, covariates)
     constant = [c for c, s in zip(covariates, sd) if not s > 0]
     if constant:
         raise MatchingError(f"covariate(s) {constant} take a single value in the data, so they cannot predict treatment")
-    x -= mean
-    x /= sd
-    design = np.column_stack([np.ones(len(x)), x])
-    del x
     beta = np.zeros(design.shape[1])
     prevalence = y.mean()
     beta[0] = np.log(prevalence / (1 - prevalence))
-    converged = False
-    iterations = 0
-    for iterations in range(1, max_iter + 1):
-        eta = design @ beta
-        p = 1.0 / (1.0 + np.exp(-eta))
-        w = p * (1.0 - p)
-        grad = design.T @ (y - p)
-        hess = (design * w[:, None]).T @ design
-        try:
-            step = np.linalg.solve(hess, grad)
-        except np.linalg.LinAlgError as exc:
-            raise MatchingError(
-                f"the propensity model cannot be fitted: covariates {list(covariates)} are collinear"
-            ) from exc
-        beta = beta + step
+    if len(y) > 2 * WARM_START_ROWS:
+        # Warm start on an evenly spaced subsample; the full-data iterations then only polish.
+        step = len(y) // WARM_START_ROWS
+        beta, _, _ = _newton(np.ascontiguousarray(design[::step]), y[::step], beta, max_iter, 1e-6, covariates)
         if not np.all(np.isfinite(beta)) or np.max(np.abs(beta)) > 50:
-            break
-        if np.max(np.abs(step)) < tol * (1 + np.max(np.abs(beta))):
-            converged = True
-            break
+            beta = np.zeros(design.shape[1])
+            beta[0] = np.log(prevalence / (1 - prevalence))
+    beta, converged, iterations = _newton(design, y, beta, max_iter, tol, covariates)
     logit = design @ beta
     coef = np.empty_like(beta)
     coef[1:] = beta[1:] / sd
@@ -277,7 +310,9 @@ class MatchResult:
 
     @property
     def matched_treated(self) -> np.ndarray:
-        return np.unique(self.pair_treated)
+        """Row positions of the matched treated people (pairs are sorted by treated position)."""
+        p = self.pair_treated
+        return p[np.r_[True, p[1:] != p[:-1]]] if len(p) else p
 
     @property
     def n_treated(self) -> int:
@@ -289,7 +324,7 @@ class MatchResult:
 
     @property
     def n_controls_used(self) -> int:
-        return len(np.unique(self.pair_control))
+        return int(np.count_nonzero(self.weights[~self.treated]))
 
 
 def _strata_keys(logit: np.ndarray, strata: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
@@ -452,13 +487,6 @@ def unmatched(treated: np.ndarray) -> MatchResult:
 # --------------------------------------------------------------------------------------------
 # 3. Balance
 # --------------------------------------------------------------------------------------------
-def _wmean_var(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    sw = w.sum()
-    mean = (w[:, None] * x).sum(axis=0) / sw
-    var = (w[:, None] * (x - mean) ** 2).sum(axis=0) / sw
-    return mean, var
-
-
 def balance_table(
     df: pd.DataFrame,
     covariates: Sequence[str],
@@ -472,36 +500,48 @@ def balance_table(
     matching, the comparison mean is weighted by the matching weights. Also the variance ratio
     (treated / comparison) after matching, and whether |SMD after| exceeds ``threshold``.
     """
-    cols = {c: _numeric_column(df, c, "covariate") for c in covariates}
-    if logit is not None:
-        cols = {"propensity score (logit)": np.asarray(logit, dtype=float), **cols}
-    x = np.column_stack(list(cols.values()))
+    names = ([] if logit is None else ["propensity score (logit)"]) + list(covariates)
+    x = np.empty((len(matching.treated), len(names)), order="F")
+    shift = np.zeros(len(names))
+    for j, name in enumerate(names):
+        x[:, j] = np.asarray(logit, dtype=float) if j == 0 and logit is not None else _numeric_column(
+            df, name, "covariate")
+        shift[j] = x[:, j].mean()
+        x[:, j] -= shift[j]  # centring keeps the moment sums below accurate
+    x2 = np.square(x)
     t = matching.treated
     w = matching.weights
-    mt0, vt0 = x[t].mean(axis=0), x[t].var(axis=0, ddof=1)
-    mc0, vc0 = x[~t].mean(axis=0), x[~t].var(axis=0, ddof=1)
+    if not (w[t] > 0).any():
+        raise MatchingError("no treated person was matched, so balance after matching is undefined")
+
+    def moments(weight):
+        total = weight.sum()
+        m = weight @ x / total
+        return m, weight @ x2 / total - m**2
+
+    tf = t.astype(float)
+    mt0, vt0 = moments(tf)
+    mc0, vc0 = moments(1.0 - tf)
+    vt0, vc0 = vt0 * t.sum() / (t.sum() - 1), vc0 * (~t).sum() / ((~t).sum() - 1)
+    mt1, vt1 = moments(np.where(t, w, 0.0))
+    mc1, vc1 = moments(np.where(t, 0.0, w))
     pooled = np.sqrt((vt0 + vc0) / 2)
     pooled = np.where(pooled > 0, pooled, 1.0)
-    wt, wc = np.where(t, w, 0.0), np.where(~t, w, 0.0)
-    if wt.sum() == 0:
-        raise MatchingError("no treated person was matched, so balance after matching is undefined")
-    mt1, vt1 = _wmean_var(x[wt > 0], wt[wt > 0])
-    mc1, vc1 = _wmean_var(x[wc > 0], wc[wc > 0])
     smd1 = (mt1 - mc1) / pooled
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "covariate": list(cols),
-            "treated mean (before)": mt0,
-            "comparison mean (before)": mc0,
+            "covariate": names,
+            "treated mean (before)": mt0 + shift,
+            "comparison mean (before)": mc0 + shift,
             "SMD before": (mt0 - mc0) / pooled,
-            "treated mean (after)": mt1,
-            "comparison mean (after)": mc1,
+            "treated mean (after)": mt1 + shift,
+            "comparison mean (after)": mc1 + shift,
             "SMD after": smd1,
-            "variance ratio after": np.where(vc1 > 0, vt1 / np.where(vc1 > 0, vc1, 1.0), np.inf),
+            "variance ratio after": np.where(vc1 > 1e-12 * np.maximum(vt1, 1.0), vt1 / np.where(vc1 > 0, vc1, 1.0),
+                                             np.inf),
             "imbalanced after": np.abs(smd1) > threshold,
         }
     )
-    return out
 
 
 def love_plot(balance: pd.DataFrame, *, threshold: float = SMD_THRESHOLD, source: str | None = None,
