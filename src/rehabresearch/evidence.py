@@ -632,9 +632,11 @@ def plot_ratings(summary: pd.DataFrame, *, source: str):
     ratings = [c for c in ("Outstanding", "Good", "Requires improvement", "Inadequate", "Not assessed") if c in summary]
     colours = {"Outstanding": PALETTE[2], "Good": PALETTE[5], "Requires improvement": PALETTE[1],
                "Inadequate": PALETTE[3], "Not assessed": "#BBBBBB"}
-    labels = [f"{INSPECTION_SETS.get(s, s)}: {o}" for s, o in zip(summary["inspection_set"], summary["organisation"])]
+    short = {"overall_recent": "Overall (para 31)", "supervision_implementation": "Supervision (para 32)",
+             "unpaid_work": "Unpaid Work (paras 32, 60)"}
+    labels = [f"{short.get(s, s)}: {o}" for s, o in zip(summary["inspection_set"], summary["organisation"])]
     fig, ax = figure("HM Inspectorate of Probation ratings, CRCs and the NPS", "Inspections (number)", "Inspection set: organisation",
-                     source=source)
+                     source=source, figsize=(9.0, 5.0))
     y = np.arange(len(summary))[::-1]
     left = np.zeros(len(summary))
     for rating in ratings:
@@ -642,8 +644,10 @@ def plot_ratings(summary: pd.DataFrame, *, source: str):
         ax.barh(y, values, left=left, color=colours[rating], label=rating)
         left += values
     ax.set_yticks(y, labels)
-    ax.set_xlim(0, 1.4 * float(summary["Total"].max()))
-    ax.legend(loc="lower right", fontsize=8)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.45, -0.2), ncol=len(ratings), fontsize=8)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
 
