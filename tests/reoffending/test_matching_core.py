@@ -218,3 +218,32 @@ def test_unadjusted_effect_is_raw_difference():
     t = df["treated"] == 1
     raw = df.loc[t, "y"].mean() - df.loc[~t, "y"].mean()
     assert res.unadjusted.iloc[0]["difference"] == pytest.approx(raw)
+
+
+def test_matching_memory_is_linear_not_all_pairs():
+    """Not a timing test: 20,000 x 200,000 all-pairs distances would need 32 GB; sorted search needs a few MB."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    n_t, n_c = 20_000, 200_000
+    treated = np.r_[np.ones(n_t, bool), np.zeros(n_c, bool)]
+    logit = rng.normal(size=n_t + n_c) + 0.5 * treated
+    tracemalloc.start()
+    m = M.match(logit, treated, rng=1)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 100 * 2**20
+    assert m.rounds < 30
+    assert m.n_matched_treated > 0.95 * n_t
+    assert len(np.unique(m.pair_control)) == len(m.pair_control)
+
+
+def test_with_replacement_respects_strata_and_caliper():
+    df = _data()
+    res = M.matched_comparison(df, "treated", ["x1", "x2"], ["y"], exact=["sex"], replace=True, ratio=3,
+                               caliper_sd=0.1)
+    m = res.matching
+    sex = df["sex"].to_numpy()
+    np.testing.assert_array_equal(sex[m.pair_treated], sex[m.pair_control])
+    logit = res.propensity.logit
+    assert np.abs(logit[m.pair_treated] - logit[m.pair_control]).max() <= m.caliper
