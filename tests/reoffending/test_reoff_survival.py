@@ -105,3 +105,12 @@ def test_rossi_randomised_comparison_at_52_weeks(rossi):
     assert diff["difference"] == pytest.approx(48 / 216 - 66 / 216)
     # Newcombe hybrid score interval, hand-checked from the Wilson limits of 48/216 and 66/216.
     assert (diff["difference_lo"], diff["difference_hi"]) == pytest.approx((-0.16505, -0.00015), abs=5e-5)
+
+
+def test_event_within_window(rossi):
+    assert s.event_within(rossi, "week", "arrest", 52).sum() == 114
+    assert s.event_within(rossi, "week", "arrest", 52).equals(rossi["arrest"].rename("arrest_within_52"))
+    df = pd.DataFrame({"t": [3, 10, 10], "e": [1, 1, 0]})
+    assert list(s.event_within(df, "t", "e", 5)) == [1, 0, 0]
+    with pytest.raises(ValueError, match="1 people were censored before 20"):
+        s.event_within(df, "t", "e", 20)

@@ -20,7 +20,7 @@ from scipy import stats
 from .. import plotting
 from .measures import require_binary, require_columns
 
-__all__ = ["CoxResult", "cox_ph", "kaplan_meier", "km_plot", "logrank", "number_at_risk", "survival_at"]
+__all__ = ["CoxResult", "cox_ph", "event_within", "kaplan_meier", "km_plot", "logrank", "number_at_risk", "survival_at"]
 
 
 def _prepare(df: pd.DataFrame, time: str, event: str, extra: Sequence[str] = ()) -> tuple[pd.Series, pd.Series]:
@@ -43,6 +43,23 @@ def _prepare(df: pd.DataFrame, time: str, event: str, extra: Sequence[str] = ())
             row = df[col].isna().to_numpy().nonzero()[0][0]
             raise ValueError(f"column {col!r} has a missing value in row {df.index[row]!r}")
     return t, e
+
+
+def event_within(df: pd.DataFrame, time: str, event: str, horizon: float) -> pd.Series:
+    """0/1: the event happened at or before ``horizon`` (e.g. arrest within 52 weeks).
+
+    A binary rate over a fixed window needs everyone followed for the whole window: anyone censored
+    before ``horizon`` without the event makes the rate biased, so that raises ``ValueError``
+    naming the first such row (use Kaplan-Meier instead).
+    """
+    t, e = _prepare(df, time, event)
+    early = (e == 0) & (t < horizon)
+    if early.any():
+        row = early.to_numpy().nonzero()[0][0]
+        raise ValueError(
+            f"{int(early.sum())} people were censored before {horizon:g} without the event (first: row "
+            f"{df.index[row]!r}, {time} = {t.iloc[row]:g}); a fixed-window rate would be biased, use Kaplan-Meier")
+    return ((e == 1) & (t <= horizon)).astype(int).rename(f"{event}_within_{horizon:g}")
 
 
 def _groups(df: pd.DataFrame, by: str | None):
