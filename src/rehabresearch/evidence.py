@@ -592,7 +592,9 @@ def plot_sex_split(split: pd.DataFrame, population_women_pct: float, *, source: 
     from .plotting import PALETTE, figure, percent_axis
 
     _require(split, ["population", "share_women"], "sex split table")
-    labels = list(split["population"]) + ["General population (2011 Census)"]
+    import textwrap
+
+    labels = [textwrap.fill(text, 22) for text in list(split["population"]) + ["General population (2011 Census)"]]
     values = list(100 * split["share_women"].to_numpy(dtype=float)) + [float(population_women_pct)]
     fig, ax = figure("Women's share of prisoners, probation starts and the population",
                      "Population", "Women (% of each population)", source=source)
