@@ -267,7 +267,7 @@ def income_for(contract: Contract, ratio: np.ndarray, p: Mapping[str, np.ndarray
         multiple = np.where(met, p["pbr_reduction"] / np.maximum(p["pbr_threshold"], 1e-12), 0.0)
         income = value * (p["fixed_share"] + (1.0 - p["fixed_share"]) * multiple)
         income = np.broadcast_to(income, ratio.shape)
-    return np.array(income, dtype=float), paid_ratio * contract.profile[None, :]
+    return np.broadcast_to(income, ratio.shape), paid_ratio * contract.profile[None, :]
 
 
 def evaluate(contract: Contract, values: Mapping[str, np.ndarray | float] | None = None) -> Result:

@@ -135,7 +135,7 @@ class MonteCarloResult:
 
 
 def simulate(contract: Contract, n: int, rng: np.random.Generator, distributions: Mapping[str, Mapping] | None = None,
-             chunk: int = 100_000) -> MonteCarloResult:
+             chunk: int = 50_000) -> MonteCarloResult:
     """Draw ``n`` sets of inputs and evaluate the contract for each (in chunks of ``chunk`` draws to bound memory)."""
     draws = sample_inputs(distributions_of(contract, distributions), n, rng)
     surplus = np.empty((n, contract.n_periods))
@@ -144,7 +144,7 @@ def simulate(contract: Contract, n: int, rng: np.random.Generator, distributions
     for start in range(0, n, chunk):  # chunks of draws, each evaluated vectorised
         part = slice(start, min(start + chunk, n))
         r = evaluate(contract, {k: v[part] for k, v in draws.items()})
-        surplus[part] = r.surplus
-        peak[part] = r.peak_reserve
+        np.subtract(r.income, r.cost, out=surplus[part])
+        peak[part] = np.maximum(-np.cumsum(surplus[part], axis=1).min(axis=1), 0.0)
         redundancies[part] = r.redundancies.sum(axis=1)
     return MonteCarloResult(contract.periods, surplus.sum(axis=1), peak, redundancies, surplus)
