@@ -401,9 +401,9 @@ def base_before_increase(final: int, increase_pct: float) -> dict:
     if not isinstance(increase_pct, (int, float)) or not np.isfinite(increase_pct) or increase_pct <= -100:
         raise ValueError(f"increase_pct must be a number above -100, got {increase_pct!r}")
     half = float(_half_unit([increase_pct])[0])
-    start = lambda pct: final / (1 + pct / 100.0)  # noqa: E731
+    start = lambda pct: final / (1 + pct / 100.0)
     return {
-        "point": int(round(start(increase_pct))),
+        "point": round(start(increase_pct)),
         "low": int(np.ceil(round(start(increase_pct + half), 9))),
         "high": int(np.floor(round(start(increase_pct - half), 9))),
     }

@@ -50,7 +50,7 @@ def test_quoted_text_is_in_the_seed(name):
     """Every as_printed quote occurs verbatim (up to whitespace and quote marks) in its seed."""
     if not SEEDS.is_dir():
         pytest.skip(f"seed folder {SEEDS} not present")
-    norm = lambda s: re.sub(r"\s+", " ", s.replace("\u2019", "'").replace("\u2018", "'")).lower()  # noqa: E731
+    norm = lambda s: re.sub(r"\s+", " ", s.replace("\u2019", "'").replace("\u2018", "'")).lower()
     texts = {p.name: norm(p.read_text(encoding="utf-8")) for p in SEEDS.glob("*.txt")}
     df = catalog.load(name)
     for row, (doc, quote) in enumerate(zip(df["source_document"], df["as_printed"]), start=1):

@@ -56,12 +56,12 @@ def test_representation_ratio_with_known_total_says_so():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(comparator_percent=[0], count=[1], total=[2]), r"comparator_percent: row 1: 0 is outside \(0"),
-        (dict(comparator_percent=[3], count=[5], total=[4]), r"row 1: count 5 exceeds total 4"),
-        (dict(comparator_percent=[3], count=[5]), r"row 1: give count and total, or percent"),
-        (dict(comparator_percent=[3], percent=[120]), r"percent: row 1: 120 is outside \[0.0, 100.0\]"),
-        (dict(comparator_percent=["three"], percent=[12]), r"comparator_percent: row 1: expected a number, got 'three'"),
-        (dict(comparator_percent=[3, 4], percent=[12]), r"percent: 1 values, but comparator_percent has 2"),
+        ({"comparator_percent": [0], "count": [1], "total": [2]}, r"comparator_percent: row 1: 0 is outside \(0"),
+        ({"comparator_percent": [3], "count": [5], "total": [4]}, r"row 1: count 5 exceeds total 4"),
+        ({"comparator_percent": [3], "count": [5]}, r"row 1: give count and total, or percent"),
+        ({"comparator_percent": [3], "percent": [120]}, r"percent: row 1: 120 is outside \[0.0, 100.0\]"),
+        ({"comparator_percent": ["three"], "percent": [12]}, r"comparator_percent: row 1: expected a number, got 'three'"),
+        ({"comparator_percent": [3, 4], "percent": [12]}, r"percent: 1 values, but comparator_percent has 2"),
     ],
 )
 def test_representation_ratio_bad_input(kwargs, message):
