@@ -30,7 +30,7 @@ def naive_total_surplus(contract, draw: dict[str, float]) -> float:
     """Total surplus of one draw, computed with plain Python scalars (the peer)."""
     p = {name: contract.input(name) for name in draw} | {k: contract.input(k) for k in contract.inputs}
     p.update(draw)
-    get = lambda k: p[k] if k in p else contract.input(k)  # noqa: E731
+    get = lambda k: p[k] if k in p else contract.input(k)
     yrs = contract.period_years
     fte_per_cw = sum(g.per_caseworker for g in contract.staff)
     salary = sum(g.salary * g.per_caseworker for g in contract.staff) / fte_per_cw
@@ -104,19 +104,19 @@ def main() -> None:
     naive_full = naive_s * args.draws / args.naive
     rows.append((f"Naive per-draw Python loop, {args.naive:,} draws (measured)", naive_s, naive_cpu, peak_rss_mb()))
     rows.append((f"Naive per-draw Python loop, {args.draws:,} draws (extrapolated)", naive_full,
-                 naive_cpu * args.draws / args.naive, float("nan")))
+                 naive_cpu * args.draws / args.naive, None))
 
     n = 2 ** args.sobol_exp
     t, cpu = time.perf_counter(), time.process_time()
     sob = sobol(contract, n, np.random.default_rng(args.seed), n_resamples=200)
     sob_s, sob_cpu = time.perf_counter() - t, time.process_time() - cpu
-    rows.append((f"Sobol, {len(dists)} inputs, 2^{args.sobol_exp} base samples "
-                 f"({n * (len(dists) + 2):,} model runs + 200 bootstrap resamples)", sob_s, sob_cpu, peak_rss_mb()))
+    rows.append(((f"Sobol, {len(dists)} inputs, 2^{args.sobol_exp} base samples "
+                 f"({n * (len(dists) + 2):,} model runs + 200 bootstrap resamples)"), sob_s, sob_cpu, peak_rss_mb()))
 
     print()
     print(f"{'task':<92} {'wall s':>8} {'CPU s':>8} {'peak RSS (MB)':>14}")
     for label, secs, cpu_s, rss in rows:
-        rss_text = f"{rss:.0f}" if rss == rss else "-"
+        rss_text = "-" if rss is None else f"{rss:.0f}"
         print(f"{label:<92} {secs:>8.3f} {cpu_s:>8.3f} {rss_text:>14}")
     print()
     print(f"Vectorised Monte Carlo is {naive_full / mc_s:,.0f}x faster than the naive loop (extrapolated); "

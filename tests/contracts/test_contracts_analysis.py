@@ -10,9 +10,9 @@ from rehabresearch.contracts.montecarlo import make_distribution, simulate
 from rehabresearch.contracts.scenarios import break_even
 from rehabresearch.contracts.sensitivity import one_way, sobol, sobol_table, two_way
 
-HAND = dict(caseload_per_worker=50, on_cost_rate=0.2, variable_cost_per_person=100, overhead_rate=0.1,
-            estates_it_per_year=10_000, mobilisation_cost=5_000, initial_staff=0, tupe_cost_per_fte=0,
-            redundancy_cost_per_fte=0, hiring_cost_per_fte=1_000)
+HAND = {"caseload_per_worker": 50, "on_cost_rate": 0.2, "variable_cost_per_person": 100, "overhead_rate": 0.1,
+            "estates_it_per_year": 10_000, "mobilisation_cost": 5_000, "initial_staff": 0, "tupe_cost_per_fte": 0,
+            "redundancy_cost_per_fte": 0, "hiring_cost_per_fte": 1_000}
 
 
 def uniform_volume_contract():

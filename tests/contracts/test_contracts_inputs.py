@@ -6,7 +6,13 @@ import yaml
 
 from rehabresearch import catalog, paths
 from rehabresearch.contracts.inputs import (
-    ContractFileError, contract_to_dict, contracts_for, default_contracts, load_contract, parse_contract, save_contract,
+    ContractFileError,
+    contract_to_dict,
+    contracts_for,
+    default_contracts,
+    load_contract,
+    parse_contract,
+    save_contract,
 )
 
 BASE = {
@@ -21,25 +27,25 @@ def parse(**changes):
 
 
 @pytest.mark.parametrize("changes, field, message", [
-    (dict(profile=[100, -5, 140]), "profile", "value 2 is negative"),
-    (dict(value=[1, 2]), "value", "has 2 values but there are 3 periods"),
-    (dict(periods=["2022/23", "2021/22", "2023/24"]), "periods", "out of order"),
-    (dict(periods=["2021/22", "2023/24", "2024/25"]), "periods", "gap"),
-    (dict(periods=["2021/22", "spring", "2023/24"]), "periods[2]", "not a year label"),
-    (dict(colour="red"), "colour", "unknown field"),
-    (dict(inputs={"caseload": 40}), "inputs.caseload", "unknown input"),
-    (dict(inputs={"referral_rate": 1.2}), "inputs.referral_rate", "at most 1"),
-    (dict(inputs={"caseload_per_worker": "many"}), "inputs.caseload_per_worker", "must be a number"),
-    (dict(value=None, total_value=300_000, value_shares=[0.3, 0.3, 0.3]), "value_shares", "sum to 0.9, not 1"),
-    (dict(profile=None, total_volume=360, volume_shares=[0.5, 0.6, -0.1]), "volume_shares", "negative"),
-    (dict(mechanism="cost_plus"), "mechanism", "not one of"),
-    (dict(bands=[[0.5, 1.0], [1.2, 1.1]]), "bands", "start at 0"),
-    (dict(distributions={"volume_factor": {"dist": "uniform", "low": 2, "high": 1}}), "distributions.volume_factor", "low < high"),
-    (dict(distributions={"volume_factor": {"dist": "gamma", "a": 2}}), "distributions.volume_factor", "not one of"),
-    (dict(value=None, category_value=1e6, lot_share={"value": 0.1, "basis": "published"}, value_shares=[0.3, 0.3, 0.4]),
+    ({"profile": [100, -5, 140]}, "profile", "value 2 is negative"),
+    ({"value": [1, 2]}, "value", "has 2 values but there are 3 periods"),
+    ({"periods": ["2022/23", "2021/22", "2023/24"]}, "periods", "out of order"),
+    ({"periods": ["2021/22", "2023/24", "2024/25"]}, "periods", "gap"),
+    ({"periods": ["2021/22", "spring", "2023/24"]}, "periods[2]", "not a year label"),
+    ({"colour": "red"}, "colour", "unknown field"),
+    ({"inputs": {"caseload": 40}}, "inputs.caseload", "unknown input"),
+    ({"inputs": {"referral_rate": 1.2}}, "inputs.referral_rate", "at most 1"),
+    ({"inputs": {"caseload_per_worker": "many"}}, "inputs.caseload_per_worker", "must be a number"),
+    ({"value": None, "total_value": 300_000, "value_shares": [0.3, 0.3, 0.3]}, "value_shares", "sum to 0.9, not 1"),
+    ({"profile": None, "total_volume": 360, "volume_shares": [0.5, 0.6, -0.1]}, "volume_shares", "negative"),
+    ({"mechanism": "cost_plus"}, "mechanism", "not one of"),
+    ({"bands": [[0.5, 1.0], [1.2, 1.1]]}, "bands", "start at 0"),
+    ({"distributions": {"volume_factor": {"dist": "uniform", "low": 2, "high": 1}}}, "distributions.volume_factor", "low < high"),
+    ({"distributions": {"volume_factor": {"dist": "gamma", "a": 2}}}, "distributions.volume_factor", "not one of"),
+    ({"value": None, "category_value": 1e6, "lot_share": {"value": 0.1, "basis": "published"}, "value_shares": [0.3, 0.3, 0.4]},
      "lot_share", "needs 'document' and 'section'"),
-    (dict(staff=[{"grade": "Worker", "salary": -1, "per_caseworker": 1}]), "staff[1].salary", "at least 0"),
-    (dict(profile=[100, 0, 140]), "profile", "volume 0"),
+    ({"staff": [{"grade": "Worker", "salary": -1, "per_caseworker": 1}]}, "staff[1].salary", "at least 0"),
+    ({"profile": [100, 0, 140]}, "profile", "volume 0"),
 ])
 def test_validation_errors_name_the_field(changes, field, message):
     with pytest.raises(ContractFileError, match=message) as info:

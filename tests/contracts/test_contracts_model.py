@@ -4,16 +4,22 @@ import numpy as np
 import pytest
 
 from rehabresearch.contracts.model import Contract, StaffGrade, evaluate, period_table
-from rehabresearch.contracts.scenarios import NoBreakEven, break_even, break_even_points, compare, with_profile
+from rehabresearch.contracts.scenarios import (
+    NoBreakEven,
+    break_even,
+    break_even_points,
+    compare,
+    with_profile,
+)
 
-HAND = dict(caseload_per_worker=50, on_cost_rate=0.2, variable_cost_per_person=100, overhead_rate=0.1,
-            estates_it_per_year=10_000, mobilisation_cost=5_000, initial_staff=0, tupe_cost_per_fte=0,
-            redundancy_cost_per_fte=0, hiring_cost_per_fte=1_000)
+HAND = {"caseload_per_worker": 50, "on_cost_rate": 0.2, "variable_cost_per_person": 100, "overhead_rate": 0.1,
+            "estates_it_per_year": 10_000, "mobilisation_cost": 5_000, "initial_staff": 0, "tupe_cost_per_fte": 0,
+            "redundancy_cost_per_fte": 0, "hiring_cost_per_fte": 1_000}
 
 
 def hand_contract(**kw):
-    args = dict(name="hand", periods=("Year 1", "Year 2"), period_years=1.0, profile=[100, 200],
-                value=[100_000, 200_000], staff=(StaffGrade("Case worker", 30_000, 1.0),), inputs=HAND)
+    args = {"name": "hand", "periods": ("Year 1", "Year 2"), "period_years": 1.0, "profile": [100, 200],
+                "value": [100_000, 200_000], "staff": (StaffGrade("Case worker", 30_000, 1.0),), "inputs": HAND}
     args.update(kw)
     return Contract(**args)
 
@@ -150,12 +156,12 @@ def test_compare_with_a_flat_profile():
 
 
 @pytest.mark.parametrize("kw, message", [
-    (dict(profile=[100, -1]), "negative in period Year 2"),
-    (dict(profile=[100]), "1 values but there are 2 periods"),
-    (dict(profile=[0, 100]), "above 0 in every period"),
-    (dict(mechanism="cost_plus"), "mechanism 'cost_plus'"),
-    (dict(inputs={"caseload": 3}), "unknown input 'caseload'"),
-    (dict(inputs={"on_cost_rate": -0.1}), "outside"),
+    ({"profile": [100, -1]}, "negative in period Year 2"),
+    ({"profile": [100]}, "1 values but there are 2 periods"),
+    ({"profile": [0, 100]}, "above 0 in every period"),
+    ({"mechanism": "cost_plus"}, "mechanism 'cost_plus'"),
+    ({"inputs": {"caseload": 3}}, "unknown input 'caseload'"),
+    ({"inputs": {"on_cost_rate": -0.1}}, "outside"),
 ])
 def test_bad_contracts_are_named(kw, message):
     with pytest.raises(ValueError, match=message):

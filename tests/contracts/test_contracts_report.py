@@ -1,5 +1,7 @@
 """The report's headline numbers, computed by the library as the notebook does (published profile)."""
 
+import ast
+
 import numpy as np
 import pytest
 import yaml
@@ -16,9 +18,8 @@ def params():
 
     nb = nbformat.read(paths.NOTEBOOKS_DIR / "contract_sensitivity.ipynb", as_version=4)
     cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    ns: dict = {}
-    exec(cell.source, ns)
-    return ns
+    tree = ast.parse(cell.source)
+    return {node.targets[0].id: ast.literal_eval(node.value) for node in tree.body}
 
 
 def headline(c, p, seed=None):

@@ -15,11 +15,13 @@ with ``value_shares``, or ``category_value`` × ``lot_share`` with
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import yaml
@@ -108,9 +110,7 @@ def period_keys(periods: list[str], unit: str, file: str = "<contract>") -> list
     keys = []
     for i, label in enumerate(periods):
         text = str(label).strip()
-        if m := _INDEX.match(text):
-            keys.append(int(m.group(1)))
-        elif unit == "year" and (m := _YEAR.match(text)):
+        if (m := _INDEX.match(text)) or unit == "year" and (m := _YEAR.match(text)):
             keys.append(int(m.group(1)))
         elif unit == "quarter" and (m := _QUARTER.match(text)):
             keys.append(int(m.group(1)) * 4 + int(m.group(2)) - 1)
@@ -140,7 +140,7 @@ def parse_contract(data: Mapping, file: str = "<contract>", base_dir: Path | Non
         raise ContractFileError(file, "(top level)", "must be a mapping of fields")
     unknown = set(data) - FIELDS
     if unknown:
-        raise ContractFileError(file, sorted(unknown)[0], f"unknown field; allowed fields: {', '.join(sorted(FIELDS))}")
+        raise ContractFileError(file, min(unknown), f"unknown field; allowed fields: {', '.join(sorted(FIELDS))}")
     prov: dict[str, str] = {}
 
     def get(field, default=None):
@@ -244,7 +244,7 @@ def parse_contract(data: Mapping, file: str = "<contract>", base_dir: Path | Non
         bands = tuple((_number(b[0], f"bands[{i + 1}][1]", file), _number(b[1], f"bands[{i + 1}][2]", file))
                       for i, b in enumerate(bands_raw))
         lows = [b[0] for b in bands]
-        if lows[0] != 0 or any(b <= a for a, b in zip(lows, lows[1:])):
+        if lows[0] != 0 or any(b <= a for a, b in itertools.pairwise(lows)):
             raise ContractFileError(file, "bands", f"lower bounds must start at 0 and increase, got {lows}")
 
     inputs: dict[str, float] = {}

@@ -10,8 +10,9 @@ a Sobol design. Nothing loops over draws.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Mapping
 
 import numpy as np
 
@@ -112,7 +113,7 @@ class Contract:
             raise KeyError(f"unknown input {name!r}; known inputs: {', '.join(INPUTS)}")
         return float(self.inputs.get(name, INPUTS[name].default))
 
-    def with_inputs(self, **values: float) -> "Contract":
+    def with_inputs(self, **values: float) -> Contract:
         """A copy with some scalar inputs changed."""
         for name in values:
             self.input(name)
@@ -151,7 +152,7 @@ def check_contract(c: Contract) -> None:
     if sum(g.per_caseworker for g in c.staff) <= 0:
         raise ValueError(f"contract {c.name!r}: staff grades have no FTE per case worker")
     lows = [b[0] for b in c.bands]
-    if not lows or lows[0] != 0 or any(b <= a for a, b in zip(lows, lows[1:])):
+    if not lows or lows[0] != 0 or any(b <= a for a, b in itertools.pairwise(lows)):
         raise ValueError(f"contract {c.name!r}: band lower bounds must start at 0 and increase, got {lows}")
     if any(b[1] < 0 for b in c.bands):
         raise ValueError(f"contract {c.name!r}: band payment shares must not be negative")

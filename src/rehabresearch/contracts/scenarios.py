@@ -8,8 +8,8 @@ the contract's total surplus.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd

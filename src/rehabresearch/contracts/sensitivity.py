@@ -6,7 +6,7 @@ draw of :func:`rehabresearch.contracts.model.evaluate`.
 
 from __future__ import annotations
 
-from typing import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
