@@ -158,10 +158,19 @@ def _parse_entry(path: Path) -> Dataset:
     return Dataset(**raw, entry_path=path)
 
 
+_PARSED: dict[Path, tuple[tuple, dict[str, Dataset]]] = {}
+
+
 def datasets(catalog_dir: Path | None = None) -> dict[str, Dataset]:
-    """Every catalog entry, by name."""
+    """Every catalog entry, by name (parsed once, re-read when an entry file changes)."""
     folder = catalog_dir or paths.CATALOG_DIR
-    return {p.stem: _parse_entry(p) for p in sorted(folder.glob("*.yaml"))}
+    files = sorted(folder.glob("*.yaml"))
+    signature = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    cached = _PARSED.get(folder)
+    if cached is None or cached[0] != signature:
+        cached = (signature, {p.stem: _parse_entry(p) for p in files})
+        _PARSED[folder] = cached
+    return dict(cached[1])
 
 
 def get(name: str) -> Dataset:

@@ -130,12 +130,14 @@ class Report:
             raise ValueError("every table needs a caption")
         counts = list(counts)
         mask = disclosure.suppression_mask(df, counts, self.threshold, **suppress_kwargs) if counts else None
-        shown = df.astype(object).copy()
+        shown = df.astype(object).where(df.notna(), "")
         for col, fmt in (formats or {}).items():
-            shown[col] = [fmt.format(v) if pd.notna(v) else "" for v in df[col]]
+            shown[col] = [fmt.format(v) if pd.notna(v) and v != "" else "" for v in df[col]]
         for col in counts:
             if col not in (formats or {}):
-                shown[col] = [f"{int(v):,}" if pd.notna(v) and float(v).is_integer() else v for v in df[col]]
+                numbers = pd.to_numeric(df[col].replace("", None), errors="coerce")
+                shown[col] = [f"{int(v):,}" if pd.notna(v) and float(v).is_integer() else ("" if pd.isna(v) else v)
+                              for v in numbers]
         if mask is not None:
             shown = disclosure.apply_mask(shown, mask)
         suppressed = bool(mask is not None and mask.to_numpy().any())
