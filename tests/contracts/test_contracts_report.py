@@ -70,3 +70,11 @@ def test_user_contract_runs_through_the_same_analyses():
     assert h.top_input in {"volume_factor", "price_factor", "referral_rate", "expected_referral_rate", "caseload_per_worker"}
     grid, unit_costs = analysis.unit_cost_grid(c, 0.5, 2.0, 5)
     assert grid.shape == (5, 5) and unit_costs[2] == pytest.approx(c.value.sum() / c.profile.sum())
+
+
+def test_facts_display_formats_values():
+    import pandas as pd
+
+    facts = pd.DataFrame({"fact_id": ["a", "b"], "description": ["x", "y"], "value": [195_000_000.0, 0.075],
+                          "unit": ["GBP", "share"], "source_document": ["d", "d"], "source_section": ["s", "s"]})
+    assert analysis.facts_display(facts)["value"].tolist() == ["195,000,000", "0.075"]

@@ -99,3 +99,10 @@ def headlines(contract: Contract, mc: MonteCarloResult, tornado: pd.DataFrame, h
         top_input=str(tornado.loc[0, "input"]),
     )
 
+
+
+def facts_display(facts: pd.DataFrame) -> pd.DataFrame:
+    """The published facts table for display: values with thousands separators (whole numbers) or as decimals."""
+    values = facts["value"].astype(float)
+    shown = [f"{v:,.0f}" if v >= 1 and float(v).is_integer() else f"{v:g}" for v in values]
+    return facts.assign(value=shown)[["fact_id", "description", "value", "unit", "source_document", "source_section"]]
