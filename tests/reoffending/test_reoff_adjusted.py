@@ -88,3 +88,16 @@ def test_count_bad_input(two_groups):
         a.count_model(two_groups, "c", ["treated"], family="gamma")
     with pytest.raises(a.ModelError, match="exposure 'years' must be positive"):
         a.count_model(two_groups.assign(years=0), "c", ["treated"], exposure="years")
+
+
+def test_unadjusted_and_adjusted_side_by_side(two_groups):
+    df = two_groups.assign(arm=np.where(two_groups["treated"] == 1, "service", "comparison"))
+    res = a.logistic(df, "y", ["arm", "site"], categorical={"arm": "comparison", "site": "south"})
+    table = a.unadjusted_and_adjusted(df, "y", "arm", "comparison", res).set_index("arm")
+    assert list(table.index) == ["comparison", "service"]
+    assert table.loc["service", "difference"] == pytest.approx(-0.15)
+    # site is balanced across arms, so adjusting for it barely moves the difference.
+    assert table.loc["service", "ame"] == pytest.approx(-0.15, abs=0.005)
+    assert np.isnan(table.loc["comparison", "ame"])
+    with pytest.raises(a.ModelError, match="no categorical term for 'treated'"):
+        a.level_effects(res, "treated")

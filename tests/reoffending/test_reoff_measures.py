@@ -100,3 +100,19 @@ def test_difference_statement_wording():
 @pytest.mark.parametrize("p,words", [(0.001, "strong evidence"), (0.03, "evidence"), (0.0501, "weak evidence"), (0.5, "no clear evidence")])
 def test_evidence_wording(p, words):
     assert m.evidence(p) == words
+
+
+def test_two_grouping_columns(cohort):
+    df = cohort.assign(sex=["F", "M"] * 10)
+    out = m.binary_rate(df, "y", by=["g", "sex"])
+    assert len(out) == 4 and out["people"].sum() == 20
+    row = out[(out["g"] == "a") & (out["sex"] == "F")].iloc[0]
+    assert (row["people"], row["reoffenders"]) == (5, 2)  # rows 0, 2, 4, 6, 8: reoffenders at 0 and 2
+    with pytest.raises(ValueError, match="no reoffenders in group"):
+        m.time_to_first(df.assign(y=np.where(df["g"] == "a", 0, df["y"])), "days", "y", by="g")
+
+
+def test_rates_vs_reference_puts_reference_first(cohort):
+    out = m.rates_vs_reference(cohort, "y", "g", reference="b")
+    assert list(out["g"]) == ["b", "a"] and out.loc[0, "difference"] == 0
+    assert out.loc[1, "difference"] == pytest.approx(-0.3)
