@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
-from rehabresearch import catalog
+from rehabresearch import catalog, paths
 from rehabresearch.validation import ValidationError
 
 SEED_FILES = {
@@ -127,3 +129,23 @@ def test_a_corrupted_copy_fails_with_file_column_and_row(tmp_path):
     with pytest.raises(ValidationError) as err:
         catalog.load_csv(bad, ds.schema)
     assert "organisations" in str(err.value) and "row 3" in str(err.value) and "funnel.csv" in str(err.value)
+
+
+SEEDS_DIR = paths.PROJECT_ROOT.parent / "shared" / "seeds"
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).replace("\u2019", "'")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_quotation_is_verbatim_in_its_seed(name):
+    """Each row's as_printed text (parts split on '...' or ';') occurs word for word in the seed it cites."""
+    if not SEEDS_DIR.is_dir():
+        pytest.skip(f"seed documents not available at {SEEDS_DIR}")
+    seeds = {p.name: _normalise(p.read_text(encoding="utf-8")) for p in SEEDS_DIR.glob("*.txt")}
+    df = catalog.load(name)
+    for row, (doc, quote) in enumerate(zip(df["source_document"], df["as_printed"]), start=1):
+        text = seeds[doc.split(":")[0]]
+        for part in filter(None, (p.strip() for p in re.split(r"\.\.\.|;", quote))):
+            assert _normalise(part) in text, f"{name} row {row}: {part!r} is not in {doc.split(':')[0]}"
