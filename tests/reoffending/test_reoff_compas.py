@@ -31,6 +31,9 @@ def compas_df(compas_raw):
     return compas.analysis_frame(compas.propublica_filter(compas_raw))
 
 
+pytestmark = pytest.mark.external
+
+
 def test_counts_and_filter(compas_raw, compas_df):
     assert len(compas_raw) == 7214 and int(compas_raw["two_year_recid"].sum()) == 3251
     assert len(compas_df) == 6172
@@ -65,6 +68,7 @@ def test_filter_requires_its_columns(compas_raw):
         compas.propublica_filter(compas_raw.drop(columns="is_recid"))
 
 
+@pytest.mark.notebook
 def test_rendered_notebook_shows_no_identifier(compas_raw, tmp_path):
     """Execute the notebook (published profile) and look for every name, date of birth and case number."""
     papermill = pytest.importorskip("papermill")

@@ -14,6 +14,7 @@ def long(external_dataset):
     return external_dataset("moj_proven_reoffending_2016")
 
 
+@pytest.mark.external
 def test_published_2013_14_adult_figures(long):
     row = series.cohort(series.select(long, measure="old", groups=["Adult", "Juvenile"]), "Adult", "2013-04-01")
     assert (row["offenders"], row["reoffenders"], row["reoffences"]) == (468134, 117864, 367605)
@@ -22,6 +23,7 @@ def test_published_2013_14_adult_figures(long):
     assert series.check_published(row, PUBLISHED)["matches"].all()
 
 
+@pytest.mark.external
 def test_old_and_new_measure_2013_14_all(long):
     # Reference file: the switch moved the overall 2013/14 rate from 26.2% to 31.1%.
     old = series.cohort(series.select(long, measure="old", groups="All"), "All", "2013-04-01")
@@ -38,6 +40,7 @@ def test_check_published_flags_a_mismatch():
         series.check_published(row, {"people": 1})
 
 
+@pytest.mark.external
 def test_select_bad_input(long):
     with pytest.raises(ValueError, match=r"group \['Adults'\] not in the series"):
         series.select(long, measure="old", groups=["Adults"])
@@ -47,6 +50,7 @@ def test_select_bad_input(long):
         series.cohort(series.select(long, measure="old", groups=["Adult"]), "Adult", "1999-04-01")
 
 
+@pytest.mark.external
 def test_prsq_series(external_dataset):
     later = series.prsq_series(external_dataset("moj_prsq_2012_2024"))
     assert list(later["cohort"])[:2] == ["2012/13", "2013/14"] and len(later) == 12
@@ -55,6 +59,7 @@ def test_prsq_series(external_dataset):
     assert ((later["per_reoffender"] - later["per_reoffender_published"]).abs() < 0.0051).all()
 
 
+@pytest.mark.external
 def test_plot_over_time_lines_and_labels(long):
     import matplotlib
 
