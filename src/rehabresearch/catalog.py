@@ -287,6 +287,6 @@ def load_csv(path: str | os.PathLike, schema: dict | None = None, identifiers: t
 
 
 def source_of(name: str) -> str:
-    """Caption text for a dataset: title and sources."""
+    """A dataset's title and sources, for the 'Source:' line under a table or figure."""
     ds = get(name)
-    return f"{ds.title}. Source: {ds.source_text()}"
+    return f"{ds.title}; {ds.source_text()}"
