@@ -123,3 +123,9 @@ def test_published_facts_catalog():
     # Peterborough first cohort: 142 against 155 reconviction events per 100 -> an 8.4% fall.
     assert round(1 - 142 / 155, 3) == facts["pbr_first_cohort_reduction"]
     assert facts["tr_actual_referral_rate"] / facts["tr_expected_referral_rate"] == pytest.approx(0.75)
+
+
+def test_quarterly_csv_example_loads():
+    (c,) = contracts_for("examples/my_quarterly_contract.yaml").values()
+    assert c.period_years == 0.25 and c.n_periods == 8 and c.mechanism == "per_referral"
+    assert c.value.sum() == 735_000 and not c.distributions

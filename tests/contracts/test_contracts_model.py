@@ -175,3 +175,16 @@ def test_bad_draws_are_named():
         evaluate(hand_contract(), {"volume": 1.0})
     with pytest.raises(ValueError, match="different numbers of draws"):
         evaluate(hand_contract(), {"volume_factor": np.ones(2), "price_factor": np.ones(3)})
+
+
+def test_per_referral_contract_has_two_break_even_volumes():
+    # Paid per referral up to a cap of 1.2 x profile: fixed costs sink it at low volume, unpaid volume above the cap at high.
+    from rehabresearch.contracts.scenarios import break_even_all
+
+    c = hand_contract(mechanism="per_referral", inputs={**HAND, "volume_cap_factor": 1.2, "variable_cost_per_person": 0})
+    roots = break_even_all(c, "volume_factor", 0.05, 5)
+    assert len(roots) == 2 and roots[0] < 1 and roots[1] > 1.2  # one below the profile, one above the cap
+    for r in roots:
+        assert evaluate(c, {"volume_factor": r}).total_surplus[0] == pytest.approx(0, abs=1e-3)
+    assert break_even(c, "volume_factor", 0.05, 5) == min(roots, key=lambda r: abs(r - 1))
+    assert "crosses zero at" in break_even_points(c).loc[0, "note"]

@@ -26,16 +26,21 @@ def with_uncertainty(contract: Contract) -> tuple[Contract, bool]:
 
 def scenarios(contract: Contract, high_volume_factor: float, actual_referral_rate: float,
               expected_referral_rate: float) -> pd.DataFrame:
-    """The seed's scenarios side by side (£ totals over the contract, people, FTE)."""
-    return compare(contract, {
+    """The seed's scenarios side by side (£ totals over the contract, people, FTE).
+
+    The referral shortfall is also shown paid per referral, unless the contract already is.
+    """
+    unfunded = ", no extra funding" if contract.mechanism == "fixed" else ""
+    referrals = {"referral_rate": actual_referral_rate, "expected_referral_rate": expected_referral_rate}
+    specs = {
         "volume as profiled": {},
-        f"volume {high_volume_factor:g} × profile, no extra funding": {"volume_factor": high_volume_factor},
+        f"volume {high_volume_factor:g} × profile{unfunded}": {"volume_factor": high_volume_factor},
         "real volume flat from day one (no ramp-up)": with_profile(contract, flat_profile(contract)),
-        f"referrals {actual_referral_rate:.0%} against {expected_referral_rate:.0%} assumed": {
-            "referral_rate": actual_referral_rate, "expected_referral_rate": expected_referral_rate},
-        "same, paid per referral": replace(contract, mechanism="per_referral").with_inputs(
-            referral_rate=actual_referral_rate, expected_referral_rate=expected_referral_rate),
-    })
+        f"referrals {actual_referral_rate:.0%} against {expected_referral_rate:.0%} assumed": referrals,
+    }
+    if contract.mechanism != "per_referral":
+        specs["same, paid per referral"] = replace(contract, mechanism="per_referral").with_inputs(**referrals)
+    return compare(contract, specs)
 
 
 def mechanism_sweep(contract: Contract, low: float, high: float, points: int) -> pd.DataFrame:

@@ -75,11 +75,19 @@ def volume_sweep(contract: Contract, factors, mechanisms=None) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def break_even(contract: Contract, name: str, low: float, high: float,
-               measure: Callable[[Result], np.ndarray] = total_surplus, xtol: float = 1e-9) -> float:
-    """The value of input ``name`` in ``[low, high]`` at which total surplus is zero.
+def _money(x: float) -> str:
+    return f"-£{abs(x):,.0f}" if x < 0 else f"£{x:,.0f}"
 
-    Raises :class:`NoBreakEven` naming the surplus at both ends when it does not change sign.
+
+def break_even_all(contract: Contract, name: str, low: float, high: float,
+                   measure: Callable[[Result], np.ndarray] = total_surplus, points: int = 401,
+                   xtol: float = 1e-9) -> list[float]:
+    """Every value of input ``name`` in ``[low, high]`` at which total surplus crosses zero, smallest first.
+
+    The surplus is evaluated on a grid of ``points`` values (one vectorised call) to find each sign
+    change, which ``scipy.optimize.brentq`` then refines. Surplus need not be monotonic: paid per
+    referral, a contract can lose money at low volume (fixed costs) and at high volume (above the cap).
+    Raises :class:`NoBreakEven` naming the surplus at both ends when it never changes sign.
     """
     if name not in INPUTS:
         raise KeyError(f"unknown input {name!r}; known inputs: {', '.join(INPUTS)}")
@@ -89,21 +97,38 @@ def break_even(contract: Contract, name: str, low: float, high: float,
     def f(x: float) -> float:
         return float(measure(evaluate(contract, {name: x}))[0])
 
-    f_lo, f_hi = f(low), f(high)
-    if f_lo == 0:
-        return float(low)
-    if f_hi == 0:
-        return float(high)
-    if np.sign(f_lo) == np.sign(f_hi):
+    grid = np.linspace(low, high, points)
+    values = measure(evaluate(contract, {name: grid}))
+    roots = [float(x) for x, v in zip(grid, values, strict=True) if v == 0]
+    signs = np.sign(values)
+    for i in np.flatnonzero(signs[:-1] * signs[1:] < 0):
+        roots.append(float(brentq(f, grid[i], grid[i + 1], xtol=xtol)))
+    if not roots:
         raise NoBreakEven(
             f"no break-even {name} between {low:g} and {high:g} for contract {contract.name!r}: "
-            f"surplus is £{f_lo:,.0f} at {low:g} and £{f_hi:,.0f} at {high:g}"
+            f"surplus is {_money(values[0])} at {low:g} and {_money(values[-1])} at {high:g}"
+            + (f", and {'never above' if values.max() < 0 else 'never below'} £0 in between")
         )
-    return float(brentq(f, low, high, xtol=xtol))
+    return sorted(roots)
+
+
+def break_even(contract: Contract, name: str, low: float, high: float,
+               measure: Callable[[Result], np.ndarray] = total_surplus, xtol: float = 1e-9) -> float:
+    """The break-even value of input ``name`` in ``[low, high]`` nearest the contract's current value.
+
+    See :func:`break_even_all` for every crossing; raises :class:`NoBreakEven` when there is none.
+    """
+    roots = break_even_all(contract, name, low, high, measure, xtol=xtol)
+    current = contract.input(name)
+    return min(roots, key=lambda r: abs(r - current))
 
 
 def break_even_points(contract: Contract, volume=(0.05, 5.0), price=(0.05, 5.0), caseload=(1.0, 1000.0)) -> pd.DataFrame:
-    """Break-even volume factor (and people), price factor (and £ value) and caseload, with an explanation when none exists."""
+    """Break-even volume factor (and people), price factor (and £ value) and caseload, with an explanation when none exists.
+
+    Where the surplus crosses zero more than once, the crossing nearest the current value is shown
+    and the note lists them all.
+    """
     rows = []
     total_volume = contract.profile.sum() if contract.actual_profile is None else contract.actual_profile.sum()
     base_ratio = contract.input("referral_rate") / contract.input("expected_referral_rate")
@@ -113,9 +138,12 @@ def break_even_points(contract: Contract, volume=(0.05, 5.0), price=(0.05, 5.0),
         ("caseload", "caseload_per_worker", caseload, 1.0, "people per case worker a year"),
     ):
         try:
-            x = break_even(contract, name, *rng)
+            roots = break_even_all(contract, name, *rng)
+            x = min(roots, key=lambda r: abs(r - contract.input(name)))
+            note = "" if len(roots) == 1 else "surplus crosses zero at " + ", ".join(f"{r:.3g}" for r in roots) + \
+                "; the crossing nearest the current value is shown"
             rows.append({"break-even": label, "input": name, "value": x, "in units": x * scale, "unit": unit,
-                         "current": contract.input(name), "note": ""})
+                         "current": contract.input(name), "note": note})
         except NoBreakEven as exc:
             rows.append({"break-even": label, "input": name, "value": np.nan, "in units": np.nan, "unit": unit,
                          "current": contract.input(name), "note": str(exc)})
