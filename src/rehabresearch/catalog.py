@@ -281,7 +281,8 @@ def load_csv(path: str | os.PathLike, schema: dict | None = None, identifiers: t
     if not path.is_file():
         raise FileNotFoundError(f"no file at {path}")
     df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    LOADED[str(path)] = sha256_file(path)
+    label = path.relative_to(paths.PROJECT_ROOT) if path.is_relative_to(paths.PROJECT_ROOT) else path
+    LOADED[str(label)] = sha256_file(path)
     df = df.drop(columns=[c for c in identifiers if c in df.columns])
     return validate(df, schema, file=str(path)) if schema else df
 

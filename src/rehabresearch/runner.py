@@ -438,47 +438,58 @@ def run(
 
 # -- index --------------------------------------------------------------------------------
 
+def _data_cell(names: list[str], titles: dict[str, str]) -> str:
+    """Dataset titles for the index: listed when few, folded when many."""
+    if not names:
+        return "none"
+    items = "".join(f"<li>{html.escape(titles.get(n, n))}</li>" for n in names)
+    if len(names) <= 3:
+        return f"<ul>{items}</ul>"
+    return f"<details><summary>{len(names)} datasets</summary><ul>{items}</ul></details>"
+
+
 def build_index(reports_dir: Path | None = None) -> Path:
     """Write ``reports/index.html``: every notebook with its latest run's status, parameters, data and links."""
     reports_dir = reports_dir or paths.REPORTS_DIR
     reports_dir.mkdir(parents=True, exist_ok=True)
+    entries = catalog.datasets()
+    titles = {n: ds.title for n, ds in entries.items()}
     rows = []
     for info in discover():
         run_json = reports_dir / info.name / "run.json"
         record = json.loads(run_json.read_text()) if run_json.is_file() else None
         missing = info.missing_data()
+        fetch = "<br>".join(f"<code>{html.escape(ds.fetch_command)}</code>" for ds in missing)
         title = html.escape(info.title)
+        summary = f"<br><small>{html.escape(info.summary)}</small>" if info.summary else ""
         if record:
-            status = record["status"]
-            cls = "ok" if status == "ok" else "failed"
-            link = f"<a href='{info.name}/index.html'>{title}</a>"
-            params = ", ".join(f"{k}={json.dumps(v)}" for k, v in record["parameters"].items()
-                               if info.parameters.get(k) is None or info.parameters[k].default != v)
-            params = f"profile <code>{html.escape(record['profile'])}</code>" + (
-                f"; {html.escape(params)}" if params else "")
-            data = "<br>".join(html.escape(record.get("datasets", {}).get(n, n)) for n in record["inputs"]) or "none"
-            duration = f"{record['duration_seconds']:.1f} s"
-            when = html.escape(record["started"])
-            detail = f"<br><span class='rr-error'>{html.escape(record['error'])}</span>" if record.get("error") else ""
-            links = (f"<a href='{info.name}/results.json'>results</a> &middot; <a href='{info.name}/run.json'>run record</a>"
-                     f" &middot; <a href='{info.name}/{info.name}.ipynb'>notebook</a>") if status == "ok" else \
-                    f"<a href='{info.name}/run.json'>run record</a>"
-            status_html = f"<span class='status-{cls}'>{html.escape(status)}</span>{detail}"
+            ok = record["status"] == "ok"
+            report = f"<a href='{info.name}/index.html'>{title}</a>{summary}"
+            status = f"<span class='status-{'ok' if ok else 'failed'}'>{html.escape(record['status'])}</span>"
+            if record.get("error"):
+                status += f"<br><span class='rr-error'>{html.escape(record['error'])}</span>"
+            changed = [f"{k} = {json.dumps(v)}" for k, v in record["parameters"].items()
+                       if k not in info.parameters or info.parameters[k].default != v]
+            run = (f"profile <code>{html.escape(record['profile'])}</code>, {record['duration_seconds']:.1f} s"
+                   f"<br><small>{html.escape(record['started'])}</small>")
+            if changed:
+                run += "<br><small>changed: " + html.escape("; ".join(changed)) + "</small>"
+            data = _data_cell(list(record["inputs"]), titles)
+            links = [f"<a href='{info.name}/run.json'>run record</a>"]
+            if ok:
+                links = [f"<a href='{info.name}/results.json'>headline numbers</a>", *links,
+                         f"<a href='{info.name}/{info.name}.ipynb'>executed notebook</a>"]
+            files = "<br>".join(links)
         else:
-            link, params, data, duration, when, links = title, "", "", "", "", ""
+            report, run, files = f"{title}{summary}", "", ""
             if missing:
-                cmds = "<br>".join(f"<code>{html.escape(ds.fetch_command)}</code>" for ds in missing)
-                status_html = f"<span class='status-absent'>data absent</span><br>fetch with:<br>{cmds}"
-                data = "<br>".join(html.escape(ds.title) for ds in missing)
+                status = f"<span class='status-absent'>data absent</span><br>fetch with:<br>{fetch}"
             else:
-                status_html = "<span class='status-notrun'>not run</span>"
+                status = "<span class='status-notrun'>not run</span>"
+            data = _data_cell(info.external, titles)
         if record and missing:
-            cmds = "<br>".join(f"<code>{html.escape(ds.fetch_command)}</code>" for ds in missing)
-            status_html += f"<br><span class='status-absent'>data now absent</span>; fetch with:<br>{cmds}"
-        rows.append(
-            f"<tr><td>{link}<br><small>{html.escape(info.summary)}</small></td><td>{status_html}</td>"
-            f"<td>{params}</td><td>{data}</td><td>{duration}</td><td>{when}</td><td>{links}</td></tr>"
-        )
+            status += f"<br><span class='status-absent'>data now absent</span>; fetch with:<br>{fetch}"
+        rows.append(f"<tr><td>{report}</td><td>{status}</td><td>{run}</td><td>{data}</td><td>{files}</td></tr>")
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>rehabresearch reports</title>
 <style>{(TEMPLATES_DIR / 'house.css').read_text(encoding='utf-8')}</style></head>
@@ -486,9 +497,9 @@ def build_index(reports_dir: Path | None = None) -> Path:
 <h1>rehabresearch reports</h1>
 <p>Reproducible analyses of probation reform in England and Wales. Each report was generated by
 running a notebook on recorded data and parameters; select a title to read it. Synthetic and
-illustrative inputs are labelled in each report.</p>
-<table class="rr-table"><caption>Reports, their latest run and the data they used</caption>
-<thead><tr><th>Report</th><th>Status</th><th>Parameters</th><th>Data used</th><th>Duration</th><th>Run at (UTC)</th><th>Files</th></tr></thead>
+illustrative inputs are labelled in each report, and every table and figure names its source.</p>
+<table class="rr-table rr-index-table"><caption>Reports, their latest run and the data they used</caption>
+<thead><tr><th>Report</th><th>Status</th><th>Run</th><th>Data used</th><th>Files</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody></table>
