@@ -23,10 +23,11 @@ import time
 import tokenize
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 import nbformat
 import yaml
@@ -276,7 +277,7 @@ def run_notebook(
     staging = Path(tempfile.mkdtemp(prefix=f".{info.name}.", dir=reports_dir))
     executed = staging / f"{info.name}.ipynb"
     results_path = staging / "results.json"
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     t0 = time.perf_counter()
     status, error = "ok", None
     old_env = os.environ.get(RESULTS_ENV)
