@@ -78,3 +78,15 @@ def test_facts_display_formats_values():
     facts = pd.DataFrame({"fact_id": ["a", "b"], "description": ["x", "y"], "value": [195_000_000.0, 0.075],
                           "unit": ["GBP", "share"], "source_document": ["d", "d"], "source_section": ["s", "s"]})
     assert analysis.facts_display(facts)["value"].tolist() == ["195,000,000", "0.075"]
+
+
+def test_scale_table_against_the_average_contract():
+    from rehabresearch import catalog
+
+    lots = default_contracts()
+    t = analysis.scale_table(lots, catalog.load("contract_facts")).set_index("contract")
+    women = t.loc[lots["womens_services"].title]
+    # £195m / 110 contracts / 3 years = £590,909 a year; the women's lot is £1.84m / 3 = £613,333 a year.
+    assert women["average day-one contract a year (£)"] == pytest.approx(195e6 / 110 / 3)
+    assert women["value a year (£)"] == pytest.approx(613_333.33, abs=0.01)
+    assert women["funded unit cost (£ per profiled person)"] == pytest.approx(1_840_000 / 2_400)

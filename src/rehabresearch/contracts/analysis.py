@@ -111,3 +111,26 @@ def facts_display(facts: pd.DataFrame) -> pd.DataFrame:
     values = facts["value"].astype(float)
     shown = [f"{v:,.0f}" if v >= 1 and float(v).is_integer() else f"{v:g}" for v in values]
     return facts.assign(value=shown)[["fact_id", "description", "value", "unit", "source_document", "source_section"]]
+
+
+def scale_table(lots: dict[str, Contract], facts: pd.DataFrame) -> pd.DataFrame:
+    """Each contract's value against the average day-one contract (£195m over three years / 110 contracts).
+
+    ``facts`` is the ``contract_facts`` dataset; the average covers three years, so contracts are compared per year.
+    """
+    f = facts.set_index("fact_id")["value"].astype(float)
+    average_per_year = f["day_one_value_three_years"] / f["day_one_contracts"] / 3
+    rows = []
+    for c in lots.values():
+        years = c.n_periods * c.period_years
+        per_year = c.value.sum() / years
+        rows.append({
+            "contract": c.title,
+            "value over the contract (£)": c.value.sum(),
+            "years": years,
+            "value a year (£)": per_year,
+            "average day-one contract a year (£)": average_per_year,
+            "ratio to the average": per_year / average_per_year,
+            "funded unit cost (£ per profiled person)": c.value.sum() / c.profile.sum(),
+        })
+    return pd.DataFrame(rows)
