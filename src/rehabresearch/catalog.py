@@ -287,6 +287,15 @@ def load_csv(path: str | os.PathLike, schema: dict | None = None, identifiers: t
     return validate(df, schema, file=str(path)) if schema else df
 
 
+def markdown_table() -> str:
+    """The catalog as a Markdown table (name, kind, title, source, licence) for the data log."""
+    lines = ["| dataset | kind | what | source | licence |", "|---|---|---|---|---|"]
+    for name, ds in datasets().items():
+        cells = [f"`{name}`", ds.kind, ds.title, ds.source_text() + (f" <{ds.url}>" if ds.url else ""), ds.licence]
+        lines.append("| " + " | ".join(c.replace("|", "/").replace("\n", " ") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def source_of(name: str) -> str:
     """A dataset's title and sources, for the 'Source:' line under a table or figure."""
     ds = get(name)

@@ -42,6 +42,9 @@ def _cmd_index(args) -> int:
 
 
 def _cmd_data_list(args) -> int:
+    if args.markdown:
+        print(catalog.markdown_table(), end="")
+        return 0
     for name, ds in catalog.datasets().items():
         print(f"{name} [{ds.kind}] {catalog.status(ds)}")
         print(f"    {ds.title}")
@@ -95,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     data = sub.add_parser("data", help="the data catalog").add_subparsers(dest="data_command", required=True)
     p = data.add_parser("list", help="list datasets and whether each is present")
+    p.add_argument("--markdown", action="store_true", help="print the catalog as the data log's Markdown table")
     p.set_defaults(func=_cmd_data_list)
     p = data.add_parser("fetch", help="download external datasets (or copy from the mirror) and verify sha256")
     p.add_argument("names", nargs="*")
