@@ -192,7 +192,8 @@ def _newton(design, y, beta, max_iter, tol, covariates):
     buf = np.empty_like(design)
     converged = False
     iterations = 0
-    for iterations in range(1, max_iter + 1):
+    while iterations < max_iter:
+        iterations += 1
         p = special.expit(design @ beta)
         grad = design.T @ (y - p)
         np.multiply(design, np.sqrt(p * (1.0 - p))[:, None], out=buf)
@@ -277,7 +278,7 @@ def common_support(logit: np.ndarray, treated: np.ndarray) -> pd.DataFrame:
             "no overlap in propensity scores: every treated person lies outside the range of the comparison "
             "pool, so no fair comparison can be made (treatment is fully predicted by the covariates)"
         )
-    p = lambda v: 1.0 / (1.0 + np.exp(-v))
+    p = special.expit
     return pd.DataFrame(
         {
             "group": ["treatment", "comparison pool"],

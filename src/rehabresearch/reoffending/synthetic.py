@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
+from scipy import optimize, special
 
 #: Adults released from custody or starting a court order, Apr-Jun 2023 cohort: 35.2% (MoJ).
 TARGET_RATE = 0.352
@@ -53,8 +53,10 @@ COVARIATES = ["age", "female", "prior_offences", "employed", "custody", "substan
 
 def _solve_intercept(linear: np.ndarray, target: float) -> float:
     """Intercept a such that mean(expit(a + linear)) == target."""
-    f = lambda a: np.mean(1.0 / (1.0 + np.exp(-(a + linear)))) - target
-    return float(optimize.brentq(f, -30.0, 30.0, xtol=1e-12))
+    def gap(a: float) -> float:
+        return np.mean(special.expit(a + linear)) - target
+
+    return float(optimize.brentq(gap, -30.0, 30.0, xtol=1e-12))
 
 
 def jdl_cohort(
