@@ -68,3 +68,19 @@ def test_published_profile_headline():
     assert eff.loc["reoffended", "low"] < truth < eff.loc["reoffended", "high"]
     assert res.matching.n_matched_treated >= 0.95 * res.matching.n_treated
     assert not res.flags
+
+
+def test_user_csv_path_runs_like_the_notebook(tmp_path):
+    df = synthetic.jdl_cohort(n=8000, seed=3)
+    path = tmp_path / "service.csv"
+    df.to_csv(path, index=False)
+    loaded = M.numeric_columns(catalog.load_csv(path), ["treated", *COVARIATES, *OUTCOMES])
+    res = M.matched_comparison(loaded, "treated", COVARIATES, OUTCOMES, among_observed=["days_to_first_reoffence"])
+    direct = M.matched_comparison(df, "treated", COVARIATES, OUTCOMES, among_observed=["days_to_first_reoffence"])
+    np.testing.assert_allclose(res.effects["difference"], direct.effects["difference"])
+
+
+def test_outcome_declared_binary_must_be_binary():
+    df = synthetic.jdl_cohort(n=8000, seed=3)
+    with pytest.raises(M.MatchingError, match="declared binary"):
+        M.matched_comparison(df, "treated", COVARIATES, {"reoffences": "binary"})
