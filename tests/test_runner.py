@@ -129,3 +129,24 @@ def test_params_file_and_cli_value_parsing(project, tmp_path):
     assert json.loads((result.out_dir / "results.json").read_text())["results"]["square"]["value"] == 16
     assert runner.parse_value("0.2") == 0.2 and runner.parse_value("[a, b]") == ["a", "b"]
     assert runner.parse_value("true") is True and runner.parse_value("some text") == "some text"
+
+
+def test_cli_list_shows_parameters_and_profiles(project, capsys):
+    assert cli.main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "good: Fixture report" in out and "profiles: published, quick" in out and "x = 2  # a number" in out
+
+
+def test_index_lists_a_notebook_whose_external_data_is_absent(project, monkeypatch):
+    from rehabresearch import catalog
+
+    nb = _notebook(GOOD)
+    nb.metadata["rehabresearch"]["external"] = ["compas_two_year"]
+    nbformat.write(nb, paths.NOTEBOOKS_DIR / "needs_data.ipynb")
+    monkeypatch.setattr(paths, "EXTERNAL_DIR", project / "nothing-here")
+    monkeypatch.delenv(paths.MIRROR_ENV, raising=False)
+    (result,) = runner.run(["needs_data"], progress=lambda *_: None)
+    assert result.status == "data absent" and "rehabresearch data fetch compas_two_year" in result.error
+    index = (project / "reports" / "index.html").read_text()
+    assert "data absent" in index and "rehabresearch data fetch compas_two_year" in index
+    assert catalog.status(catalog.get("compas_two_year")).startswith("absent")
