@@ -108,9 +108,19 @@ def test_describe_policies_in_words():
     from rehabresearch.contact.policies import describe_policies
 
     d = describe_policies([load_policy("flat_monthly"), load_policy("tiered_front_loaded_reset")])
-    assert d.loc[d["policy"] == "flat_monthly", "tier"].tolist() == ["all"]
-    assert d.loc[d["policy"] == "flat_monthly", "schedule"].iloc[0] == "every 4 weeks"
-    row_b = d[(d["policy"] == "tiered_front_loaded_reset") & (d["tier"] == "B")].iloc[0]
-    assert row_b["schedule"] == "weekly for 8 weeks, then every 2 weeks for 16 weeks, then every 4 weeks"
-    assert row_b["modes"] == "face to face 70%, telephone 20%, video 10%"
-    assert row_b["after a miss"] == "weekly for 4 weeks" and row_b["Probation Reset"] == "licences end at 67%"
+    assert d.loc[d["Policy"] == "Flat monthly", "Protect level"].tolist() == ["all"]
+    assert d.loc[d["Policy"] == "Flat monthly", "Schedule"].iloc[0] == "every 4 weeks"
+    assert d.loc[d["Policy"] == "Flat monthly", "After a missed contact"].iloc[0] == "rebooked the next week"
+    row_b = d[(d["Policy"] == "Tiered + Probation Reset") & (d["Protect level"] == "B")].iloc[0]
+    assert row_b["Schedule"] == "weekly for 8 weeks, then every 2 weeks for 16 weeks, then every 4 weeks"
+    assert row_b["Contact by"] == "face to face 70%, telephone 20%, video 10%"
+    assert row_b["After a missed contact"] == "weekly for 4 weeks"
+    assert row_b["Probation Reset"] == "licence supervision ends at 67% of the licence"
+
+
+def test_policy_label_defaults_to_readable_name_and_is_checked():
+    base = {"name": "my_policy", "schedule": {"default": [{"every": 4}]}}
+    assert compile_policy(base).label == "My policy"
+    assert compile_policy({**base, "label": " Monthly, all tiers "}).label == "Monthly, all tiers"
+    with pytest.raises(PolicyError, match="label: must be a non-empty string"):
+        compile_policy({**base, "label": ""})

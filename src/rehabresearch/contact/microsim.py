@@ -453,6 +453,34 @@ def rate_summary(reps: pd.DataFrame, by: Sequence[str], values: Sequence[str], p
     return out.drop(columns=["people_lo", "people_hi"])
 
 
+def interval_text(summary: pd.DataFrame, value: str, fmt: str = "{:,.1f}") -> pd.Series:
+    """'mean (lo to hi)' strings for ``value`` from an :func:`interval_summary`/:func:`rate_summary` frame,
+    so a table shows each estimate with its interval in one readable cell."""
+    cols = [f"{value}_{k}" for k in ("mean", "lo", "hi")]
+    missing = [c for c in cols if c not in summary.columns]
+    if missing:
+        raise KeyError(f"interval_text: no column(s) {missing}")
+    mean, lo, hi = (summary[c].to_numpy(dtype=float) for c in cols)
+    return pd.Series([f"{fmt.format(m)} ({fmt.format(a)} to {fmt.format(b)})" for m, a, b in zip(mean, lo, hi)],
+                     index=summary.index, name=value)
+
+
+def pivot_interval(summary: pd.DataFrame, index: Sequence[str], column: str, value: str,
+                   fmt: str = "{:,.1f}") -> pd.DataFrame:
+    """One row per ``index`` group and one column per value of ``column`` (in order of appearance), each cell
+    'mean (lo to hi)': a long policy × group summary as a short table a reviewer can read across."""
+    missing = [c for c in [*index, column] if c not in summary.columns]
+    if missing:
+        raise KeyError(f"pivot_interval: no column(s) {missing}")
+    cells = summary[[*index, column]].assign(_cell=interval_text(summary, value, fmt))
+    if cells.duplicated([*index, column]).any():
+        raise ValueError(f"pivot_interval: more than one row per {[*index, column]}")
+    order = list(dict.fromkeys(summary[column]))
+    wide = cells.pivot(index=list(index), columns=column, values="_cell").reindex(columns=order)
+    wide.columns.name = None
+    return wide.reset_index()
+
+
 def compliance_sensitivity(n: int, policies: Sequence[Policy], seeds: Sequence[int],
                            multipliers: Sequence[float], values: Sequence[str] = ("breaches", "recalls"),
                            cohort_params: CohortParams = CohortParams(), sim_params: SimParams = SimParams(),

@@ -11,6 +11,7 @@ The file format (every section but ``name`` and ``schedule`` is optional and
 falls back to the defaults below)::
 
     name: tiered_front_loaded
+    label: Tiered, front-loaded   # optional: the name a reader sees in tables and charts
     description: Weekly at first, then fortnightly, then monthly; faster for lower tiers.
     source: Illustrative; shape from Clinks (seed 001, response to Q2).
     schedule:                 # phases per tier: "default", a protect level A-D, or a full tier A0-D3
@@ -66,7 +67,7 @@ DEFAULT_ENFORCEMENT = {"absences_for_breach": 2, "window_weeks": 52, "acceptable
 #: Probation Reset ends licence supervision at two-thirds (from June 2024; tiering.md).
 DEFAULT_RESET = {"enabled": False, "fraction": 2 / 3, "exceptions": list(RESET_EXCEPTIONS)}
 
-_TOP_FIELDS = {"name", "description", "source", "schedule", "taper", "step_up", "rebook_after_miss_weeks",
+_TOP_FIELDS = {"name", "label", "description", "source", "schedule", "taper", "step_up", "rebook_after_miss_weeks",
                "probation_reset", "modes", "minutes", "enforcement"}
 _LIBRARY = "policy_library"
 
@@ -85,6 +86,7 @@ class Policy:
     """
 
     name: str
+    label: str
     description: str
     source: str
     phase_end: np.ndarray
@@ -132,7 +134,7 @@ class Policy:
 
 def describe_policies(policies: list[Policy]) -> Any:
     """One row per policy and protect level (or tier, where tiers of a level differ): schedule in words,
-    modes, step-up and Probation Reset, for a reviewer."""
+    modes, step-up and Probation Reset, for a reviewer. Policies are named by their readable ``label``."""
     import pandas as pd
 
     rows = []
@@ -148,13 +150,15 @@ def describe_policies(policies: list[Policy]) -> Any:
                 groups += [(level, tiers[0])] if len({texts[t] for t in tiers}) == 1 else [(t, t) for t in tiers]
         for key, example in groups:
             rows.append({
-                "policy": p.name, "tier": key, "schedule": texts[example],
-                "modes": ", ".join(f"{m.replace('_', ' ')} {s:.0%}" for m, s in
+                "Policy": p.label, "Protect level": "all" if key == "all" else key, "Schedule": texts[example],
+                "Contact by": ", ".join(f"{m.replace('_', ' ')} {s:.0%}" for m, s in
                                    zip(p.mode_names, np.diff(np.concatenate([[0.0], p.mode_cum_share])))),
-                "after a miss": (f"weekly for {p.step_up_weeks} weeks" if p.step_up_weeks and p.step_up_every == 1
+                "After a missed contact": (f"weekly for {p.step_up_weeks} weeks" if p.step_up_weeks and p.step_up_every == 1
                                  else f"every {p.step_up_every} weeks for {p.step_up_weeks} weeks" if p.step_up_weeks
-                                 else f"rebooked {p.rebook_after_miss_weeks} week(s) later"),
-                "Probation Reset": (f"licences end at {p.reset_fraction:.0%}" if p.reset_enabled else "no"),
+                                 else "rebooked the next week" if p.rebook_after_miss_weeks == 1
+                                 else f"rebooked {p.rebook_after_miss_weeks} weeks later"),
+                "Probation Reset": (f"licence supervision ends at {p.reset_fraction:.0%} of the licence" if p.reset_enabled
+                                    else "no"),
             })
     return pd.DataFrame(rows)
 
@@ -211,6 +215,10 @@ def compile_policy(raw: Any, origin: str = "<policy>") -> Policy:
     name = raw["name"]
     if not isinstance(name, str) or not name.strip():
         fail("name", f"must be a non-empty string, got {name!r}")
+
+    label = raw.get("label", name.strip().replace("_", " ").capitalize())
+    if not isinstance(label, str) or not label.strip():
+        fail("label", f"must be a non-empty string, got {label!r}")
 
     phase_end, every = _compile_schedule(raw["schedule"], fail)
 
@@ -270,7 +278,7 @@ def compile_policy(raw: Any, origin: str = "<policy>") -> Policy:
 
     names = tuple(m for m in MODES if m in shares)
     return Policy(
-        name=name.strip(), description=str(raw.get("description", "")).strip(),
+        name=name.strip(), label=label.strip(), description=str(raw.get("description", "")).strip(),
         source=str(raw.get("source", "")).strip(),
         phase_end=phase_end, every=every, taper_on_progress=taper == "progress",
         step_up_weeks=step_weeks, step_up_every=step_every, rebook_after_miss_weeks=rebook,
