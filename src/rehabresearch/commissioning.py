@@ -14,12 +14,13 @@ of the same kind; it is not sampling error in the survey sense.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import numpy as np
 import pandas as pd
 
+from .evidence import parse_shares
 from .reoffending.intervals import wilson_interval
+from .transcribed import question_labels
+from .transcribed import require_columns as _require
 
 #: The funnel's stages, in order, with the words a report uses for them.
 STAGES = {
@@ -35,14 +36,6 @@ INEXACT = ("about", "over", "almost", "up_to", "likely")
 
 _BOUND = {"exact": "exact", "about": "approximate", "over": "lower bound", "almost": "upper bound",
           "up_to": "upper bound", "likely": "projection"}
-
-
-def _require(df: pd.DataFrame, columns: Iterable[str], table: str) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{table}: expected a DataFrame, got {type(df).__name__}")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise KeyError(f"{table}: missing column(s) {missing}; present: {list(df.columns)}")
 
 
 def _require_counts(values: pd.Series, table: str, column: str) -> None:
@@ -214,31 +207,33 @@ def growth(start: float, end: float, years: float) -> dict:
     return {"multiple": multiple, "annual_growth": multiple ** (1 / years) - 1}
 
 
-def respondent_mix(respondents: pd.DataFrame, total_group: str = "all") -> pd.DataFrame:
-    """Shares of the named respondent groups plus the remainder not broken down by the source.
+#: Theme rows of ``consultation_themes`` (question 'All') that name a respondent group rather than a theme.
+RESPONDENT_PREFIX = "Respondent type: "
 
-    Counts per group stay missing when the source gives only a share; the
-    total's count is kept on its own row.
+
+def respondent_mix(themes: pd.DataFrame, prefix: str = RESPONDENT_PREFIX) -> pd.DataFrame:
+    """Shares of the respondent groups the consultation names, plus the remainder it does not break down.
+
+    ``themes`` is the ``consultation_themes`` table; its whole-consultation rows whose theme starts
+    with ``prefix`` are the groups. The source prints shares only ("44%"), so no count per group is
+    returned. A share printed with a hedge ("around") is refused: the remainder would be unknown.
     """
-    _require(respondents, ["respondent_group", "share", "responses"], "respondent table")
-    total = respondents[respondents["respondent_group"] == total_group]
-    if len(total) != 1 or pd.isna(total["responses"].iloc[0]):
-        raise ValueError(f"respondent table: needs exactly one {total_group!r} row with a count of responses")
-    groups = respondents[respondents["respondent_group"] != total_group]
-    shares = pd.to_numeric(groups["share"], errors="coerce")
-    if shares.isna().any():
-        raise ValueError(f"respondent table: group {groups['respondent_group'][shares.isna()].iloc[0]!r} has no share")
-    if ((shares < 0) | (shares > 1)).any():
-        raise ValueError(f"respondent table: group {groups['respondent_group'][(shares < 0) | (shares > 1)].iloc[0]!r} has a share outside [0, 1]")
+    _require(themes, ["question", "theme", "share_text"], "themes table")
+    rows = themes[(themes["question"] == "All") & themes["theme"].astype(str).str.startswith(prefix)]
+    if rows.empty:
+        raise ValueError(f"themes table: no whole-consultation rows whose theme starts {prefix!r}")
+    parsed = parse_shares(rows["share_text"])
+    hedged = parsed["qualifier"] != "exact"
+    if hedged.any():
+        raise ValueError(f"themes table: respondent share {parsed['share_text'][hedged].iloc[0]!r} is not exact, so the remainder is unknown")
+    shares = parsed["percent"].to_numpy(dtype=float) / 100
     if shares.sum() > 1 + 1e-9:
-        raise ValueError(f"respondent table: group shares sum to {shares.sum():.2f}, more than 1")
-    mix = pd.DataFrame({"respondent_group": groups["respondent_group"].to_numpy(), "share": shares.to_numpy(),
-                        "responses": groups["responses"].to_numpy()})
-    rest = pd.DataFrame({"respondent_group": ["Other respondents (not broken down)"], "share": [1 - shares.sum()],
-                         "responses": [pd.NA]})
-    out = pd.concat([mix, rest], ignore_index=True)
-    out["responses"] = out["responses"].astype("Int64")
-    return out
+        raise ValueError(f"themes table: respondent group shares sum to {shares.sum():.2f}, more than 1")
+    groups = rows["theme"].str.removeprefix(prefix).str.strip()
+    return pd.DataFrame({
+        "respondent_group": list(groups.str[:1].str.upper() + groups.str[1:]) + ["Other respondents (not broken down)"],
+        "share": np.r_[shares, 1 - shares.sum()],
+    })
 
 
 def category_shares(table: pd.DataFrame, category: str, count: str) -> pd.DataFrame:
@@ -252,16 +247,54 @@ def category_shares(table: pd.DataFrame, category: str, count: str) -> pd.DataFr
     return out.sort_values(count, ascending=False, kind="stable").reset_index(drop=True)
 
 
-def response_rates(questions: pd.DataFrame, total: int) -> pd.DataFrame:
-    """Responses to each question as a share of all ``total`` consultation responses."""
-    _require(questions, ["question", "responses"], "question table")
+def response_rates(questions: pd.DataFrame, total_question: str = "All") -> pd.DataFrame:
+    """Responses to each question as a share of all consultation responses.
+
+    ``questions`` is the ``consultation_questions`` table: the row whose question is
+    ``total_question`` holds the total (476); the other rows are returned with a reader's ``label``
+    ('Q2 (first part)') and ``share_of_all``.
+    """
+    _require(questions, ["question", "part", "responses"], "question table")
     _require_counts(questions["responses"], "question table", "responses")
-    if int(total) != total or total < 1:
-        raise ValueError(f"total must be a positive whole number, got {total!r}")
-    n = questions["responses"].astype(int)
+    total = questions.loc[questions["question"] == total_question, "responses"]
+    if len(total) != 1 or int(total.iloc[0]) < 1:
+        raise ValueError(f"question table: needs exactly one {total_question!r} row with a positive total")
+    total = int(total.iloc[0])
+    rows = questions[questions["question"] != total_question]
+    n = rows["responses"].astype(int)
     if (n > total).any():
-        raise ValueError(f"question table: question {questions['question'][n > total].iloc[0]!r} has more responses than the total {total}")
-    return questions.assign(share_of_all=n / total)
+        raise ValueError(f"question table: question {rows['question'][n > total].iloc[0]!r} has more responses than the total {total}")
+    return rows.assign(label=question_labels(rows["question"], rows["part"]).to_numpy(), share_of_all=n / total).reset_index(drop=True)
+
+
+#: Figures of the Clinks consultation response (``clinks_response_figures``, percent of
+#: organisations) that the sector-position chart sets beside ``commissioning_sector_evidence``.
+CLINKS_SECTOR_MEASURES = ("bame_tailored_orgs_closure_risk", "all_orgs_closure_risk")
+_CLINKS_QUALIFIERS = {"over": "over", "more than": "over", "only": "exact"}
+
+
+def sector_evidence(sector: pd.DataFrame, clinks: pd.DataFrame, measures=CLINKS_SECTOR_MEASURES) -> pd.DataFrame:
+    """The sector-evidence rows with the named Clinks-response figures appended as proportions.
+
+    Each Clinks figure must be a percentage (its unit starts 'percent'); it becomes a proportion
+    with the commissioning qualifier vocabulary (blank = exact). Columns: measure, value, unit,
+    qualifier, as_printed, source_document, source_section.
+    """
+    columns = ["measure", "value", "unit", "qualifier", "as_printed", "source_document", "source_section"]
+    _require(sector, columns, "sector evidence table")
+    _require(clinks, columns, "Clinks figures table")
+    picked = clinks.set_index("measure").reindex(list(measures))
+    missing = picked.index[picked["value"].isna()].tolist()
+    if missing:
+        raise KeyError(f"Clinks figures table: no measure(s) {missing}")
+    not_pct = picked.index[~picked["unit"].astype(str).str.startswith("percent")].tolist()
+    if not_pct:
+        raise ValueError(f"Clinks figures table: measure(s) {not_pct} are not percentages")
+    qualifier = picked["qualifier"].map(_CLINKS_QUALIFIERS).where(picked["qualifier"].notna(), "exact")
+    if qualifier.isna().any():
+        raise ValueError(f"Clinks figures table: unknown qualifier {picked['qualifier'][qualifier.isna()].iloc[0]!r}")
+    added = picked.reset_index().assign(value=picked["value"].to_numpy() / 100, unit="proportion", qualifier=qualifier.to_numpy())
+    return pd.concat([sector[columns], added[columns]], ignore_index=True)
 
 
 # -- figures ---------------------------------------------------------------------

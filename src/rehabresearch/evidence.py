@@ -29,6 +29,7 @@ import pandas as pd
 from scipy import stats
 
 from .reoffending.intervals import newcombe_interval, wilson_interval
+from .transcribed import require_columns as _require
 
 #: Width in percentage points given to a verbal qualifier: "around X%" is read as X +/- half of it,
 #: "over X%" as (X, X + it], "nearly X%" as [X - it, X). Illustrative: the consultation response
@@ -427,14 +428,6 @@ COMPARATOR_GROUP = {"Gay/Lesbian/Bisexual or Other (LGB)": "LGB"}
 EARLIER_DATES = ("2002", "2007", "2015-16")
 
 
-def _require(df, columns, table: str) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{table}: expected a DataFrame, got {type(df).__name__}")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise KeyError(f"{table}: missing column(s) {missing}; present: {list(df.columns)}")
-
-
 def characteristic_totals(prison: pd.DataFrame) -> pd.Series:
     """Prisoners in each characteristic's population: the sum of its partition's printed counts.
 
@@ -553,15 +546,6 @@ def rating_summary(ratings: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index()
 
 
-def value_of(table: pd.DataFrame, measure: str) -> float:
-    """The printed value of ``measure`` in a measure/value table (short custody, Clinks)."""
-    _require(table, ["measure", "value"], "measure table")
-    hit = table.loc[table["measure"] == measure, "value"]
-    if hit.empty:
-        raise KeyError(f"no measure {measure!r}; known: {table['measure'].tolist()}")
-    return float(hit.iloc[0])
-
-
 # -- figures ------------------------------------------------------------------------------------------
 def plot_ratios(table: pd.DataFrame, *, source: str, title: str = "Representation against the population comparator"):
     """Horizontal bars of representation ratios, whiskers spanning the printed-rounding range; 1 = parity."""
@@ -652,17 +636,3 @@ def plot_ratings(summary: pd.DataFrame, *, source: str):
     ax.legend(loc="upper center", bbox_to_anchor=(0.45, -0.2), ncol=len(ratings), fontsize=8)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
-
-
-def for_display(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy for a rendered table: missing text blank (not 'None'), nullable integers as floats (NaN renders blank)."""
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"for_display: expected a DataFrame, got {type(df).__name__}")
-    out = df.copy()
-    for column in out.columns:
-        values = out[column]
-        if isinstance(values.dtype, pd.Int64Dtype):
-            out[column] = values.astype("float64")
-        elif values.dtype == object:
-            out[column] = values.where(values.notna(), "")
-    return out

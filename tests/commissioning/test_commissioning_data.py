@@ -17,7 +17,13 @@ NAMES = sorted(n for n in catalog.datasets() if n.startswith("commissioning_"))
 
 
 def test_there_are_commissioning_tables():
-    assert len(NAMES) >= 13
+    # the consultation questions, themes and respondent groups and the Clinks closure-risk figures are
+    # transcribed once, in the shared consultation_* and clinks_response_figures tables (tests/evidence)
+    assert NAMES == [
+        "commissioning_areas", "commissioning_budgets", "commissioning_consultation_annex_a", "commissioning_contract_outcomes",
+        "commissioning_engagement", "commissioning_funnel", "commissioning_income_profile", "commissioning_prison_education_dps",
+        "commissioning_sector_evidence", "commissioning_service_categories",
+    ]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -93,21 +99,10 @@ def test_prison_education_dps():
     assert _value("commissioning_prison_education_dps", measure="contracts_awarded")[["value", "qualifier"]].tolist() == [20, "over"]
 
 
-def test_consultation_respondents():
-    # 004, Executive Summary, Summary of consultation responses paras 11-12
-    df = catalog.load("commissioning_consultation_respondents").set_index("respondent_group")
-    assert df.loc["all", "responses"] == 476
-    assert df.loc[["probation_professionals", "voluntary_sector", "judges_and_magistrates"], "share"].tolist() == [0.44, 0.17, 0.08]
-    assert df.loc[["probation_professionals", "voluntary_sector", "judges_and_magistrates"], "responses"].isna().all()
-
-
 def test_annex_a_counts_and_questions():
     annex = catalog.load("commissioning_consultation_annex_a").set_index("category")["organisations_listed"]
     assert annex["Voluntary sector organisations and umbrella bodies"] == 66
     assert annex.sum() == 146
-    q = catalog.load("commissioning_consultation_questions").set_index("question")["responses"]
-    assert q["Q14"] == 303 and q["Q15"] == 214 and q["Q16"] == 241  # 004, Responses to specific questions
-    assert len(q) == 18
 
 
 def test_service_categories_and_areas():
@@ -118,6 +113,19 @@ def test_service_categories_and_areas():
     areas = catalog.load("commissioning_areas").set_index("structure")["areas"]
     assert areas["regional_probation_areas_budget_2021_22"] == 12  # 000, Part three para 2
     assert areas["crc_contract_package_areas"] == 21  # 004, para 72
+
+
+def test_sector_evidence_and_engagement():
+    ev = catalog.load("commissioning_sector_evidence").set_index("measure")
+    assert ev.loc["surveyed_orgs_receiving_referrals_without_funding", ["value", "qualifier", "base_organisations"]].tolist() == [0.65, "up_to", 132]  # 004, para 65
+    assert ev.loc["orgs_unable_or_unsure_to_bid_covid", "value"] == 0.4  # 000, Part one, The impact of Covid-19 para 3
+    assert ev.loc["hmpps_second_grant_programme_grants", "value"] == 16  # 003, 3.1.1
+    assert not ev.index.str.contains("closure").any()  # State of the Sector closure risk: clinks_response_figures only
+    eng = catalog.load("commissioning_engagement").set_index(["body", "measure"])["value"]
+    # 001, About this response: four events, over 150 people, 95 organisations
+    assert eng[("Clinks consultation events 2018", "events")] == 4
+    assert eng[("Clinks consultation events 2018", "attendees")] == 150
+    assert eng[("Clinks consultation events 2018", "organisations represented")] == 95
 
 
 def test_a_corrupted_copy_fails_with_file_column_and_row(tmp_path):

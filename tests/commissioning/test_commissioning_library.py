@@ -87,19 +87,30 @@ def test_shares_of_total():
     assert s.tolist() == pytest.approx([46 / 195, 33 / 195])
 
 
-def test_respondent_mix_keeps_counts_missing():
-    mix = cm.respondent_mix(catalog.load("commissioning_consultation_respondents")).set_index("respondent_group")
-    assert mix.loc["probation_professionals", "share"] == 0.44
-    assert mix.loc["Other respondents (not broken down)", "share"] == pytest.approx(0.31)
-    assert mix["responses"].isna().all()
+def test_respondent_mix_from_the_shared_themes_table():
+    # 004, Executive Summary para 12: 44% probation professionals, 17% voluntary sector, 8% judges and magistrates
+    mix = cm.respondent_mix(catalog.load("consultation_themes")).set_index("respondent_group")["share"]
+    assert mix.to_dict() == pytest.approx({"Probation professionals": 0.44, "Voluntary sector": 0.17, "Judges and magistrates": 0.08,
+                                           "Other respondents (not broken down)": 0.31})
+
+
+def test_sector_evidence_adds_the_clinks_closure_figures_as_proportions():
+    # 001, Question 8: 30% of BAME-tailored organisations at risk of closure against 5% of all respondents
+    ev = cm.sector_evidence(catalog.load("commissioning_sector_evidence"), catalog.load("clinks_response_figures")).set_index("measure")
+    assert ev.loc[["bame_tailored_orgs_closure_risk", "all_orgs_closure_risk"], "value"].tolist() == pytest.approx([0.30, 0.05])
+    assert set(ev.loc[["bame_tailored_orgs_closure_risk", "all_orgs_closure_risk"], "unit"]) == {"proportion"}
+    assert ev.loc["bame_tailored_orgs_closure_risk", "qualifier"] == "exact"
+    assert len(ev) == 8 and ev.index.is_unique
 
 
 def test_category_shares_and_response_rates():
     annex = cm.category_shares(catalog.load("commissioning_consultation_annex_a"), "category", "organisations_listed")
     assert annex["organisations_listed"].sum() == 146
     assert annex.iloc[0]["category"].startswith("Voluntary") and annex.iloc[0]["share"] == pytest.approx(66 / 146)
-    rates = cm.response_rates(catalog.load("commissioning_consultation_questions"), 476).set_index("question")
-    assert rates.loc["Q14", "share_of_all"] == pytest.approx(303 / 476)
+    rates = cm.response_rates(catalog.load("consultation_questions")).set_index("label")
+    assert rates.loc["Q14", "share_of_all"] == pytest.approx(303 / 476)  # 004, Q14: 303 of the 476 responses
+    assert rates.loc["Q2 (second part)", "responses"] == 332
+    assert len(rates) == 18 and "All questions" not in rates.index
 
 
 # -- bad input ------------------------------------------------------------------
@@ -169,15 +180,24 @@ def test_budget_and_arithmetic_bad_input():
 
 
 def test_respondent_and_question_bad_input():
-    r = catalog.load("commissioning_consultation_respondents")
-    with pytest.raises(ValueError, match="exactly one 'all' row"):
-        cm.respondent_mix(r[r["respondent_group"] != "all"])
-    bad = r.copy()
-    bad.loc[bad["respondent_group"] == "voluntary_sector", "share"] = 0.9
+    themes = catalog.load("consultation_themes")
+    with pytest.raises(ValueError, match="no whole-consultation rows"):
+        cm.respondent_mix(themes[~themes["theme"].str.startswith(cm.RESPONDENT_PREFIX)])
+    bad = themes.copy()
+    bad.loc[bad["theme"] == "Respondent type: voluntary sector", "share_text"] = "90%"
     with pytest.raises(ValueError, match="sum to 1.42"):
         cm.respondent_mix(bad)
-    q = catalog.load("commissioning_consultation_questions")
+    bad.loc[bad["theme"] == "Respondent type: voluntary sector", "share_text"] = "around 17%"
+    with pytest.raises(ValueError, match="'around 17%' is not exact"):
+        cm.respondent_mix(bad)
+    q = catalog.load("consultation_questions")
+    low = q.copy()
+    low.loc[low["question"] == "All", "responses"] = 300
     with pytest.raises(ValueError, match="more responses than the total 300"):
-        cm.response_rates(q, 300)
+        cm.response_rates(low)
+    with pytest.raises(ValueError, match="exactly one 'All' row"):
+        cm.response_rates(q[q["question"] != "All"])
+    with pytest.raises(KeyError, match="no measure"):
+        cm.sector_evidence(catalog.load("commissioning_sector_evidence"), catalog.load("clinks_response_figures"), measures=["nope"])
     with pytest.raises(TypeError):
         cm.funnel([1, 2, 3])

@@ -18,20 +18,20 @@ NAMES = [
     "evidence_probation_starts",
     "evidence_population_comparators",
     "evidence_workforce",
-    "evidence_consultation_questions",
-    "evidence_consultation_themes",
     "evidence_inspection_ratings",
     "evidence_short_custody",
-    "evidence_clinks",
 ]
+#: Tables shared with the commissioning report (the single source of these facts for both).
+SHARED = ["consultation_questions", "consultation_themes", "clinks_response_figures"]
 SEEDS = paths.PROJECT_ROOT.parent / "shared" / "seeds"
 
 
 def test_every_evidence_table_is_catalogued():
     assert sorted(n for n in catalog.datasets() if n.startswith("evidence_")) == sorted(NAMES)
+    assert set(SHARED) <= set(catalog.datasets())
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", NAMES + SHARED)
 def test_table_loads_validates_and_cites_its_source(name):
     ds = catalog.get(name)
     assert ds.kind == "transcribed"
@@ -40,12 +40,12 @@ def test_table_loads_validates_and_cites_its_source(name):
     for column in ("source_document", "source_section", "as_printed"):
         assert df[column].notna().all() and (df[column].str.strip() != "").all(), f"{name}: {column} blank"
     assert df["source_document"].str.match(r"^00[14]_[0-9a-f]{16}\.txt: ").all()
-    expected = "Open Government Licence v3.0" if name != "evidence_clinks" else "all rights reserved"
+    expected = "Open Government Licence v3.0" if name != "clinks_response_figures" else "all rights reserved"
     assert expected in ds.licence
     assert ds.schema["unique"], f"{name}: needs a unique key"
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", NAMES + SHARED)
 def test_quoted_text_is_in_the_seed(name):
     """Every as_printed quote occurs verbatim (up to whitespace and quote marks) in its seed."""
     if not SEEDS.is_dir():
@@ -121,7 +121,7 @@ def test_workforce_annex_b():
 
 
 def test_consultation_counts_and_shares():
-    q = catalog.load("evidence_consultation_questions").set_index(["question", "part"])["responses"]
+    q = catalog.load("consultation_questions").set_index(["question", "part"])["responses"]
     # paragraph 11 and each question's "There were N responses" sentence
     expected = {("All", "whole"): 476, ("Q1", "whole"): 378, ("Q2", "first"): 368, ("Q2", "second"): 332,
                 ("Q3", "whole"): 353, ("Q4", "whole"): 353, ("Q5", "whole"): 379, ("Q6", "whole"): 388,
@@ -129,14 +129,24 @@ def test_consultation_counts_and_shares():
                 ("Q11", "whole"): 307, ("Q12", "whole"): 329, ("Q13", "whole"): 309, ("Q14", "whole"): 303,
                 ("Q15", "whole"): 214, ("Q16", "whole"): 241, ("Q17", "whole"): 331}
     assert q.to_dict() == expected
-    t = catalog.load("evidence_consultation_themes")
+    t = catalog.load("consultation_themes")
     q2 = t[t["question"] == "Q2"].set_index("theme")["share_text"]
     assert q2["Frequency should vary with a thorough assessment of risk and needs"] == "over 50%"
     assert q2["Contact should be weekly"] == "over 40%"
     assert q2["Telephone supervision could help in some scenarios"] == "around a third"
     q17 = t[t["question"] == "Q17"]["share_text"].tolist()
     assert q17 == ["around a half", "around half", "nearly 40%"]
-    assert _get(t, question="All", theme="Respondent type: probation professionals")["share_text"] == "44%"
+    # Executive Summary, paragraph 12: respondent groups (44% of responses; 17% and 8% of respondents)
+    assert _get(t, question="All", theme="Respondent type: probation professionals")[["share_text", "share_of"]].tolist() == ["44%", "responses"]
+    assert _get(t, question="All", theme="Respondent type: voluntary sector")[["share_text", "share_of"]].tolist() == ["17%", "respondents"]
+    assert _get(t, question="All", theme="Respondent type: judges and magistrates")["share_text"] == "8%"
+    # paragraphs 14 and 15; Q13 and Q15 (the commissioning report's themes)
+    assert _get(t, question="All", theme="Preference for integrating offender management under the NPS")["share_text"] == "around 40%"
+    assert _get(t, question="All", theme="Better collaboration between partners")["share_text"] == "over 60%"
+    assert _get(t, question="Q13", theme="Local commissioning functions within probation areas")["share_text"] == "around a fifth"
+    assert t.loc[t["question"] == "Q15", "share_text"].tolist() == ["around 15%", "around 15%"]
+    # each fact once: no theme or respondent group is transcribed twice
+    assert not t.duplicated(["question", "part", "theme"]).any()
 
 
 def test_inspection_ratings_paragraphs_31_32_60():
@@ -162,7 +172,7 @@ def test_short_custody_paragraph_34_and_clinks():
     assert sc["study_matching_variables"] == 130
     assert sc["reduction_in_proven_reoffences"] == 3
     assert sc["proven_reoffences_avoided"] == 30000
-    ck = catalog.load("evidence_clinks").set_index("measure")["value"]
+    ck = catalog.load("clinks_response_figures").set_index("measure")["value"]
     # Clinks response: Question 7 (Wales), Question 5, Question 8, Question 10
     assert ck["wales_women_immediate_custody"] == 572
     assert ck["wales_women_immediate_custody_increase"] == 22
@@ -170,6 +180,8 @@ def test_short_custody_paragraph_34_and_clinks():
     assert ck["new_psr_decrease"] == 22
     assert (ck["bame_tailored_orgs_closure_risk"], ck["all_orgs_closure_risk"]) == (30, 5)
     assert ck["officers_trained_female_case_management"] == 25  # "one in four"
+    # the size of Clinks' consultation events lives in commissioning_engagement only (About this response)
+    assert not ck.index.str.startswith("consultation_event").any()
 
 
 def test_a_broken_transcription_is_caught(tmp_path):

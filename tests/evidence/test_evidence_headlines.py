@@ -6,13 +6,16 @@ import pytest
 
 from rehabresearch import catalog
 from rehabresearch import evidence as ev
+from rehabresearch.transcribed import value_of
 
 
 @pytest.fixture(scope="module")
 def t():
-    return {n: catalog.load(f"evidence_{n}") for n in (
-        "prison_population", "probation_starts", "population_comparators", "consultation_questions",
-        "consultation_themes", "inspection_ratings", "short_custody", "clinks")}
+    tables = {n: catalog.load(f"evidence_{n}") for n in (
+        "prison_population", "probation_starts", "population_comparators", "inspection_ratings", "short_custody")}
+    tables.update({n: catalog.load(n) for n in ("consultation_questions", "consultation_themes")})
+    tables["clinks"] = catalog.load("clinks_response_figures")
+    return tables
 
 
 def test_headlines(t):
@@ -29,10 +32,10 @@ def test_headlines(t):
     assert counts.loc["Reduction in reoffending is the most important measure", "count_at_printed_share"] == 166
     tests = ev.exact_tests(ev.rating_table(t["inspection_ratings"], "overall_recent"))
     assert (round(tests["fisher_p"], 5), round(tests["boschloo_p"], 5)) == (0.00163, 0.00094)
-    effect = ev.value_of(t["short_custody"], "reduction_in_proven_reoffences")
+    effect = value_of(t["short_custody"], "reduction_in_proven_reoffences")
     assert ev.per_thousand(effect) == 30
-    assert ev.implied_base(ev.value_of(t["short_custody"], "proven_reoffences_avoided"), effect) == 1_000_000
-    assert ev.base_before_increase(572, ev.value_of(t["clinks"], "wales_women_immediate_custody_increase"))["point"] == 469
-    gap = ev.share_gap([ev.value_of(t["clinks"], "bame_tailored_orgs_closure_risk")],
-                       [ev.value_of(t["clinks"], "all_orgs_closure_risk")]).iloc[0]
+    assert ev.implied_base(value_of(t["short_custody"], "proven_reoffences_avoided"), effect) == 1_000_000
+    assert ev.base_before_increase(572, value_of(t["clinks"], "wales_women_immediate_custody_increase"))["point"] == 469
+    gap = ev.share_gap([value_of(t["clinks"], "bame_tailored_orgs_closure_risk")],
+                       [value_of(t["clinks"], "all_orgs_closure_risk")]).iloc[0]
     assert gap["gap_pp"] == 25

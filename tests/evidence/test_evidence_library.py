@@ -10,13 +10,16 @@ import pytest
 
 from rehabresearch import catalog
 from rehabresearch import evidence as ev
+from rehabresearch.transcribed import value_of
 
 
 @pytest.fixture(scope="module")
 def tables():
-    return {n: catalog.load(f"evidence_{n}") for n in (
-        "prison_population", "probation_starts", "population_comparators", "consultation_questions",
-        "consultation_themes", "inspection_ratings", "short_custody", "clinks")}
+    tables = {n: catalog.load(f"evidence_{n}") for n in (
+        "prison_population", "probation_starts", "population_comparators", "inspection_ratings", "short_custody")}
+    tables.update({n: catalog.load(n) for n in ("consultation_questions", "consultation_themes")})
+    tables["clinks"] = catalog.load("clinks_response_figures")
+    return tables
 
 
 # -- representation ----------------------------------------------------------------------------------
@@ -220,11 +223,11 @@ def test_theme_counts_joins_each_question(tables):
 # -- short sentences and increases -------------------------------------------------------------------------
 def test_short_sentence_estimate(tables):
     sc = tables["short_custody"]
-    effect = ev.value_of(sc, "reduction_in_proven_reoffences")
+    effect = value_of(sc, "reduction_in_proven_reoffences")
     assert ev.per_thousand(effect) == pytest.approx(30.0)  # about 3 points -> 30 per 1,000
-    assert ev.implied_base(ev.value_of(sc, "proven_reoffences_avoided"), effect) == pytest.approx(1_000_000)
+    assert ev.implied_base(value_of(sc, "proven_reoffences_avoided"), effect) == pytest.approx(1_000_000)
     with pytest.raises(KeyError, match="no measure 'nope'"):
-        ev.value_of(sc, "nope")
+        value_of(sc, "nope")
     with pytest.raises(ValueError, match="effect_pp must be"):
         ev.per_thousand(float("nan"))
     with pytest.raises(ValueError, match="per must be a positive whole number"):
@@ -235,8 +238,8 @@ def test_short_sentence_estimate(tables):
 
 def test_base_before_increase_wales(tables):
     ck = tables["clinks"]
-    b = ev.base_before_increase(int(ev.value_of(ck, "wales_women_immediate_custody")),
-                                ev.value_of(ck, "wales_women_immediate_custody_increase"))
+    b = ev.base_before_increase(int(value_of(ck, "wales_women_immediate_custody")),
+                                value_of(ck, "wales_women_immediate_custody_increase"))
     # 572 / 1.22 = 468.9; 22% printed to the unit -> 572/1.225 = 466.9 to 572/1.215 = 470.8
     assert b == {"point": 469, "low": 467, "high": 470}
     with pytest.raises(ValueError, match="final must be a non-negative whole count"):
@@ -264,12 +267,3 @@ def test_figures_are_titled_and_labelled(tables):
         plt.close(fig)
     with pytest.raises(KeyError, match="ratio table: missing column"):
         ev.plot_ratios(pd.DataFrame({"a": [1]}), source="x")
-
-
-def test_for_display_blanks_missing_values():
-    df = pd.DataFrame({"a": ["x", None], "n": pd.array([1, None], dtype="Int64"), "p": [1.5, np.nan]})
-    out = ev.for_display(df)
-    assert out["a"].tolist() == ["x", ""]
-    assert out["n"].dtype == float and np.isnan(out["n"].iloc[1])
-    with pytest.raises(TypeError, match="expected a DataFrame"):
-        ev.for_display([1, 2])
