@@ -19,6 +19,7 @@ __all__ = [
     "REFERENCE_LEVELS",
     "SCREENING_WINDOW_DAYS",
     "analysis_frame",
+    "term_label",
     "propublica_filter",
     "recidivism_model",
     "score_model",
@@ -30,10 +31,24 @@ SCREENING_WINDOW_DAYS = 30
 REFERENCE_LEVELS = {"sex": "Male", "age_cat": "25 - 45", "race": "Caucasian", "c_charge_degree": "F"}
 #: Display names for the age bands.
 AGE_LABELS = {"Less than 25": "Under 25", "25 - 45": "25 to 45", "Greater than 45": "Over 45"}
+#: Plain-English names for the model terms (reference levels: male, 25 to 45, Caucasian, felony charge).
+_TERM_LABELS = {"const": "Baseline (intercept)", "sex[Female]": "Female (vs male)",
+                "age_cat[Greater than 45]": "Aged over 45 (vs 25 to 45)", "age_cat[Less than 25]": "Aged under 25 (vs 25 to 45)",
+                "priors_count": "Each prior offence", "c_charge_degree[M]": "Misdemeanour charge (vs felony)",
+                "two_year_recid": "Charged again within two years"}
 #: The only columns an analysis of the two-year data needs.
 ANALYSIS_COLUMNS = ["sex", "age_cat", "race", "priors_count", "c_charge_degree", "score_text", "decile_score",
                     "two_year_recid"]
 _FILTER_COLUMNS = ["days_b_screening_arrest", "is_recid", "c_charge_degree", "score_text"]
+
+
+def term_label(term: str) -> str:
+    """A model term ('race[Hispanic]', 'priors_count') in words for a report; unknown terms raise KeyError."""
+    if term.startswith("race[") and term.endswith("]"):
+        return f"Race: {term[5:-1]} (vs Caucasian)"
+    if term not in _TERM_LABELS:
+        raise KeyError(f"no readable label for model term {term!r}")
+    return _TERM_LABELS[term]
 
 
 def propublica_filter(df: pd.DataFrame, window_days: int = SCREENING_WINDOW_DAYS) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-__all__ = ["newcombe_interval", "poisson_rate_interval", "rate_ratio", "wilson_interval"]
+__all__ = ["interval_text", "newcombe_interval", "p_text", "poisson_rate_interval", "rate_ratio", "wilson_interval"]
 
 
 def _z(level: float) -> float:
@@ -132,3 +132,24 @@ def rate_ratio(x1, n1, x2, n2, level: float = 0.95):
     ratio = (x1a / n1a) / (x2a / n2a)
     se = np.sqrt(1 / x1a + 1 / x2a)
     return _out(ratio, ratio * np.exp(-z * se), ratio * np.exp(z * se))
+
+
+def interval_text(estimate, lo, hi, fmt: str = "{:.1f}") -> list[str]:
+    """'estimate (lo to hi)' for each element, so a report shows an estimate and its interval in one cell.
+
+    A missing estimate gives ''; an estimate without limits (for example the reference row of a
+    comparison) gives the estimate alone.
+    """
+    est, low, high = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (estimate, lo, hi)))
+    return [("" if np.isnan(e) else fmt.format(e) if np.isnan(a) or np.isnan(b)
+             else f"{fmt.format(e)} ({fmt.format(a)} to {fmt.format(b)})")
+            for e, a, b in zip(est.ravel(), low.ravel(), high.ravel())]
+
+
+def p_text(p) -> list[str]:
+    """p-values as a reader expects them: '<0.001' below 0.001, else two significant figures."""
+    arr = np.atleast_1d(np.asarray(p, dtype=float))
+    bad = ~((arr >= 0) & (arr <= 1))
+    if bad.any():
+        raise ValueError(f"p must be between 0 and 1, got {arr[bad][0]!r}")
+    return ["<0.001" if v < 0.001 else f"{v:.2g}" for v in arr]
