@@ -89,7 +89,8 @@ def test_bad_input(cohort, call, exc, match):
 
 def test_difference_statement_wording():
     assert m.difference_statement(-0.0833, -0.165, -0.0002) == (
-        "8.3 percentage points lower (95% CI between 0.0 and 16.5 percentage points lower)")
+        "8.3 percentage points lower (95% CI between 0.02 and 16.5 percentage points lower)")
+    assert "between 0.0 and" not in m.difference_statement(-0.0833, -0.165, -0.000151)
     assert m.difference_statement(0.05, 0.02, 0.08) == "5.0 percentage points higher (95% CI between 2.0 and 8.0 percentage points higher)"
     text = m.difference_statement(-0.02, -0.05, 0.01)
     assert "consistent with no difference" in text and "5.0 percentage points lower to 1.0 higher" in text

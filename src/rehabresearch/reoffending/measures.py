@@ -263,6 +263,8 @@ def difference_statement(diff: float, lo: float, hi: float, *, level: float = 0.
 
     ``diff``, ``lo`` and ``hi`` are on the natural scale (proportions by default; ``scale`` converts
     to the ``unit``). When the interval spans zero the sentence says it is consistent with no difference.
+    A non-zero limit that would round to zero at ``dp`` decimals is shown to two significant figures,
+    so a reader never sees an interval that seems to touch zero when it does not.
     """
     for name, v in (("diff", diff), ("lo", lo), ("hi", hi)):
         if v is None or not np.isfinite(v):
@@ -272,7 +274,8 @@ def difference_statement(diff: float, lo: float, hi: float, *, level: float = 0.
     pct = f"{level:.0%}"
 
     def f(v):
-        return f"{abs(v) * scale:.{dp}f}"
+        x = abs(v) * scale
+        return f"{x:.2g}" if x != 0 and round(x, dp) == 0 else f"{x:.{dp}f}"
 
     direction = lower if diff < 0 else higher
     head = f"{f(diff)} {unit} {direction}"
