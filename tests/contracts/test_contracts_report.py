@@ -10,6 +10,7 @@ from rehabresearch import paths
 from rehabresearch.contracts import analysis
 from rehabresearch.contracts.inputs import default_contracts, load_contract
 from rehabresearch.contracts.montecarlo import simulate
+from rehabresearch.contracts.scenarios import break_even_points
 from rehabresearch.contracts.sensitivity import one_way
 
 
@@ -75,9 +76,41 @@ def test_user_contract_runs_through_the_same_analyses():
 def test_facts_display_formats_values():
     import pandas as pd
 
-    facts = pd.DataFrame({"fact_id": ["a", "b"], "description": ["x", "y"], "value": [195_000_000.0, 0.075],
-                          "unit": ["GBP", "share"], "source_document": ["d", "d"], "source_section": ["s", "s"]})
-    assert analysis.facts_display(facts)["value"].tolist() == ["195,000,000", "0.075"]
+    facts = pd.DataFrame({"fact_id": ["a", "b", "c", "d"], "description": ["w", "x", "y", "z"],
+                          "value": [195_000_000.0, 0.075, 0.13, 110.0],
+                          "unit": ["GBP", "share", "share", "contracts"], "source_document": ["d"] * 4, "source_section": ["s"] * 4})
+    shown = analysis.facts_display(facts)
+    assert shown["Value"].tolist() == ["£195,000,000", "7.5%", "13%", "110 contracts"]
+    assert shown["Source (document; section)"].tolist() == ["d; s"] * 4
+    assert "fact_id" not in shown.columns
+
+
+def test_every_input_and_mechanism_has_a_readable_label():
+    from rehabresearch.contracts.labels import LABELS, MECHANISM_LABELS, fmt_input, money_short
+    from rehabresearch.contracts.model import INPUTS, MECHANISMS
+
+    assert set(LABELS) == set(INPUTS) and set(MECHANISM_LABELS) == set(MECHANISMS)
+    assert all("_" not in v for v in LABELS.values())
+    assert [fmt_input("referral_rate", 0.6), fmt_input("overhead_rate", 0.107), fmt_input("volume_factor", 1.3),
+            fmt_input("estates_it_per_year", 120000), fmt_input("initial_staff", 12)] == ["60%", "10.7%", "1.30×", "£120,000", "12.0"]
+    assert [money_short(1_500_000), money_short(-392_805), money_short(2e6), money_short(0)] == ["£1.5m", "-£393k", "£2m", "£0"]
+
+
+def test_display_tables_use_plain_english_and_units():
+    c = default_contracts()["womens_services"]
+    prov = analysis.provenance_display(c).set_index("Item")
+    assert prov.loc["Caseload (people per case worker a year)", "Value"] == "95"
+    assert prov.loc["Value of the whole service category (£)", ["Value", "Basis"]].tolist() == ["£46,000,000", "published"]
+    assert prov.loc["This lot's share of the category", "Value"] == "4.00%"
+    assert prov.loc["Uncertainty: Real volume (× profile)", "Value"].startswith("triangular: 0.80× / 1.00× / 1.50×")
+    assert not any("_" in item for item in prov.index)
+    periods = analysis.period_display(c).set_index("Measure")
+    assert list(periods.columns) == list(c.periods)
+    assert periods.loc["Income (£)", "2021/22"] == "£496,800"  # 0.27 x £1.84m
+    be = analysis.break_even_display(break_even_points(c)).set_index("Break-even")
+    assert be.loc["Real volume", "Input"] == "Real volume (× profile)" and be.loc["Real volume", "Assumed"] == "1.00×"
+    sweep = analysis.mechanism_sweep(c, 0.5, 2.0, 3)
+    assert "Fixed price with a volume cap (this contract)" in set(sweep["mechanism"])
 
 
 def test_scale_table_against_the_average_contract():

@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from .model import MECHANISMS, Contract, evaluate
+from .labels import MECHANISM_LABELS, FIELD_LABELS, fmt_distribution, fmt_given, fmt_input, label
+from .model import MECHANISMS, Contract, evaluate, period_table
 from .montecarlo import MonteCarloResult, generic_distributions
 from .scenarios import NoBreakEven, break_even, compare, flat_profile, with_profile
 from .sensitivity import two_way
@@ -44,12 +45,13 @@ def scenarios(contract: Contract, high_volume_factor: float, actual_referral_rat
 
 
 def mechanism_sweep(contract: Contract, low: float, high: float, points: int) -> pd.DataFrame:
-    """Total surplus (£) against volume factor under each payment mechanism."""
+    """Total surplus (£) against volume factor under each payment mechanism (the contract's own one marked)."""
     factors = np.linspace(low, high, points)
     frames = []
     for mech in MECHANISMS:
         r = evaluate(replace(contract, mechanism=mech), {"volume_factor": factors})
-        frames.append(pd.DataFrame({"mechanism": mech.replace("_", " "), "volume factor": factors,
+        name = MECHANISM_LABELS[mech] + (" (this contract)" if mech == contract.mechanism else "")
+        frames.append(pd.DataFrame({"mechanism": name, "volume factor": factors,
                                     "surplus (£)": r.total_surplus}))
     return pd.concat(frames, ignore_index=True)
 
@@ -107,10 +109,99 @@ def headlines(contract: Contract, mc: MonteCarloResult, tornado: pd.DataFrame, h
 
 
 def facts_display(facts: pd.DataFrame) -> pd.DataFrame:
-    """The published facts table for display: values with thousands separators (whole numbers) or as decimals."""
-    values = facts["value"].astype(float)
-    shown = [f"{v:,.0f}" if v >= 1 and float(v).is_integer() else f"{v:g}" for v in values]
-    return facts.assign(value=shown)[["fact_id", "description", "value", "unit", "source_document", "source_section"]]
+    """The published facts for display: the fact, its value in its unit, and its source (document; section)."""
+    def shown(v: float, unit: str) -> str:
+        if unit == "share":
+            return f"{v:.1%}" if round(v * 1000) % 10 else f"{v:.0%}"
+        if unit.startswith("GBP"):
+            return f"£{v:,.0f}" + unit[3:].replace("per year", " a year")
+        return f"{v:,.0f} {unit}"
+    return pd.DataFrame({
+        "Fact": facts["description"],
+        "Value": [shown(float(v), u) for v, u in zip(facts["value"], facts["unit"], strict=True)],
+        "Source (document; section)": facts["source_document"] + "; " + facts["source_section"],
+    })
+
+
+def formatted(df: pd.DataFrame) -> pd.DataFrame:
+    """A results table for display: columns in £ as -£1,234, FTE to one decimal, people as whole numbers."""
+    out = df.astype(object).copy()
+    for c in df.columns:
+        if "(£" in c:
+            out[c] = [f"-£{abs(v):,.0f}" if v < 0 else f"£{v:,.0f}" for v in df[c]]
+        elif "(FTE)" in c:
+            out[c] = [f"{v:,.1f}" for v in df[c]]
+        elif "(people)" in c:
+            out[c] = [f"{v:,.0f}" for v in df[c]]
+    return out
+
+
+def provenance_display(contract: Contract) -> pd.DataFrame:
+    """Every labelled value of a contract: what it is, its value, and whether it is published (with source) or illustrative."""
+    rows = []
+    for field_, text in contract.provenance.items():
+        if field_.startswith("inputs."):
+            item = label(field_.split(".", 1)[1])
+        elif field_.startswith("distributions."):
+            item = "Uncertainty: " + label(field_.split(".", 1)[1])
+        elif field_.startswith("staff: "):
+            item = "Staff grade: " + field_[7:]
+        else:
+            item = FIELD_LABELS.get(field_, field_)
+        given = contract.given.get(field_)
+        if field_.startswith("distributions."):
+            value = fmt_distribution(field_.split(".", 1)[1], given) if given else ""
+        elif field_.startswith("staff: "):
+            value = given or ""
+        else:
+            value = "" if given is None else fmt_given(field_, given)
+        basis, _, note = text.partition(": ")
+        rows.append({"Item": item, "Value": value, "Basis": basis, "Source or note": note})
+    return pd.DataFrame(rows)
+
+
+def period_display(contract: Contract) -> pd.DataFrame:
+    """The period-by-period model at the profiled volume, formatted; periods across the top when there are few."""
+    shown = formatted(period_table(contract))
+    if len(shown) > 8:
+        return shown.rename(columns=lambda m: m[0].upper() + m[1:])
+    out = shown.set_index("period").T
+    out.index = [m[0].upper() + m[1:] for m in out.index]
+    out.columns.name = None
+    return out.rename_axis("Measure").reset_index()
+
+
+def break_even_display(table: pd.DataFrame) -> pd.DataFrame:
+    """Break-even points (from :func:`scenarios.break_even_points`) with readable names and values in their units."""
+    names = {"volume": "Real volume", "price": "Contract price", "caseload": "Caseload"}
+    rows = []
+    for r in table.to_dict("records"):
+        found = not np.isnan(r["value"])
+        amount = r["in units"]
+        units = ("none in range" if not found else f"{amount:,.0f} people over the contract" if r["break-even"] == "volume"
+                 else f"£{amount:,.0f} over the contract" if r["break-even"] == "price" else f"{amount:,.0f} people a year")
+        rows.append({
+            "Break-even": names[r["break-even"]],
+            "Input": label(r["input"]),
+            "Assumed": fmt_input(r["input"], r["current"]),
+            "Breaks even at": fmt_input(r["input"], r["value"]) if found else "none in range",
+            "In people or £": units,
+            "Note": r["note"],
+        })
+    return pd.DataFrame(rows)
+
+
+def sobol_display(table: pd.DataFrame) -> pd.DataFrame:
+    """Sobol indices as % of the variance of total surplus, with 95% intervals, readable input names."""
+    def pct(v: float) -> str:
+        return f"{max(v, 0.0):.0%}" if v >= 0.005 else "<1%" if v > -0.005 else "0%"
+    return pd.DataFrame({
+        "Input": [label(n) for n in table["input"]],
+        "Share of variance, input alone": [f"{pct(a)} ({pct(lo)} to {pct(hi)})" for a, lo, hi in
+                                           zip(table["first order"], table["first order low"], table["first order high"], strict=True)],
+        "Share of variance, with interactions": [f"{pct(a)} ({pct(lo)} to {pct(hi)})" for a, lo, hi in
+                                                 zip(table["total"], table["total low"], table["total high"], strict=True)],
+    })
 
 
 def scale_table(lots: dict[str, Contract], facts: pd.DataFrame) -> pd.DataFrame:

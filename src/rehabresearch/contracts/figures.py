@@ -7,8 +7,10 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
 from ..plotting import PALETTE, add_source, figure
+from .labels import fmt_input, label, money_short
 
-_POUNDS = FuncFormatter(lambda v, _: f"-£{abs(v) / 1e3:,.0f}k" if v < 0 else f"£{v / 1e3:,.0f}k")
+
+_POUNDS = FuncFormatter(lambda v, _: money_short(v))
 
 
 def tornado(df: pd.DataFrame, title: str, source: str, top: int = 12):
@@ -21,29 +23,35 @@ def tornado(df: pd.DataFrame, title: str, source: str, top: int = 12):
     ax.barh(y, d["at low (£)"] - base, left=base, color=PALETTE[0], label="input at its low value")
     ax.barh(y, d["at high (£)"] - base, left=base, color=PALETTE[1], label="input at its high value", alpha=0.85)
     ax.axvline(base, color="black", lw=0.8)
-    ax.set_yticks(y, [f"{n} ({lo:,.3g} → {hi:,.3g})" for n, lo, hi in zip(d["input"], d["low value"], d["high value"])])
+    ax.set_yticks(y, [f"{label(n)}: {fmt_input(n, lo)} → {fmt_input(n, hi)}"
+                      for n, lo, hi in zip(d["input"], d["low value"], d["high value"], strict=True)])
     ax.xaxis.set_major_formatter(_POUNDS)
     ax.legend(loc="lower right", fontsize=8)
     add_source(fig, source)
     return fig
 
 
-def heatmap(grid: pd.DataFrame, title: str, xlabel: str, ylabel: str, source: str, x_labels=None, y_labels=None):
-    """Surplus (£) over a two-way grid; red is deficit, blue surplus, the zero contour marks break-even."""
+def heatmap(grid: pd.DataFrame, title: str, xlabel: str, ylabel: str, source: str, x_values=None, y_values=None,
+            y_money: bool = False):
+    """Surplus (£) over a two-way grid; red is deficit, blue surplus, the zero contour marks break-even.
+
+    ``x_values``/``y_values`` (default: the grid's columns and index) place the cells on evenly spaced
+    axes; ``y_money`` labels the vertical axis in £.
+    """
     fig, ax = figure(title, xlabel, ylabel)
     values = grid.to_numpy()
+    xs = np.asarray(grid.columns if x_values is None else x_values, dtype=float)
+    ys = np.asarray(grid.index if y_values is None else y_values, dtype=float)
+    dx, dy = (xs[-1] - xs[0]) / (len(xs) - 1) / 2, (ys[-1] - ys[0]) / (len(ys) - 1) / 2
     limit = float(np.max(np.abs(values))) or 1.0
-    im = ax.imshow(values, origin="lower", aspect="auto", cmap="RdBu", vmin=-limit, vmax=limit)
-    ax.contour(values, levels=[0.0], colors="black", linewidths=1.0)
+    im = ax.imshow(values, origin="lower", aspect="auto", cmap="RdBu", vmin=-limit, vmax=limit,
+                   extent=(xs[0] - dx, xs[-1] + dx, ys[0] - dy, ys[-1] + dy))
+    ax.contour(xs, ys, values, levels=[0.0], colors="black", linewidths=1.0)
     ax.grid(False)
-    xl = x_labels if x_labels is not None else grid.columns
-    yl = y_labels if y_labels is not None else grid.index
-    xs = np.linspace(0, len(xl) - 1, min(len(xl), 8)).round().astype(int)
-    ys = np.linspace(0, len(yl) - 1, min(len(yl), 8)).round().astype(int)
-    ax.set_xticks(xs, [f"{xl[i]:,.2f}" if abs(xl[i]) < 10 else f"{xl[i]:,.0f}" for i in xs])
-    ax.set_yticks(ys, [f"{yl[i]:,.2f}" if abs(yl[i]) < 10 else f"{yl[i]:,.0f}" for i in ys])
+    if y_money:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"£{v:,.0f}"))
     bar = fig.colorbar(im, ax=ax)
-    bar.set_label("Total surplus (£)")
+    bar.set_label("Total surplus over the contract (£)")
     bar.ax.yaxis.set_major_formatter(_POUNDS)
     add_source(fig, source)
     return fig
@@ -67,40 +75,11 @@ def staffing(table: pd.DataFrame, initial_staff: float, title: str, source: str)
 def lines(df: pd.DataFrame, x: str, y: str, group: str, title: str, xlabel: str, ylabel: str, source: str):
     """One line per group (e.g. surplus in £ against volume factor, by payment mechanism)."""
     fig, ax = figure(title, xlabel, ylabel)
-    for i, (label, part) in enumerate(df.groupby(group, sort=False)):
-        ax.plot(part[x], part[y], color=PALETTE[i % len(PALETTE)], label=str(label))
+    for i, (name, part) in enumerate(df.groupby(group, sort=False)):
+        ax.plot(part[x], part[y], color=PALETTE[i % len(PALETTE)], label=str(name),
+                lw=2.5 if "this contract" in str(name) else 1.2, zorder=3 if "this contract" in str(name) else 2)
     ax.axhline(0, color="black", lw=0.8)
     ax.yaxis.set_major_formatter(_POUNDS)
     ax.legend(fontsize=8)
-    add_source(fig, source)
-    return fig
-
-
-def distribution(values: np.ndarray, title: str, xlabel: str, source: str, marks: dict[str, float] | None = None):
-    """Histogram of Monte Carlo outcomes (£) with labelled vertical marks (e.g. break-even, 95th percentile)."""
-    fig, ax = figure(title, xlabel, "Share of draws (%)")
-    weights = np.full(values.shape, 100.0 / values.size)
-    ax.hist(values, bins=60, weights=weights, color=PALETTE[0], alpha=0.8)
-    for i, (label, v) in enumerate((marks or {}).items()):
-        ax.axvline(v, color=PALETTE[(i + 1) % len(PALETTE)], lw=1.5, ls="--", label=label)
-    if marks:
-        ax.legend(fontsize=8)
-    ax.xaxis.set_major_formatter(_POUNDS)
-    add_source(fig, source)
-    return fig
-
-
-def sobol_bars(df: pd.DataFrame, title: str, source: str):
-    """First-order and total Sobol indices (share of variance in £ surplus) with their intervals."""
-    fig, ax = figure(title, "Share of the variance of total surplus (£²), 0-1", "Input",
-                     figsize=(8, 0.45 * len(df) + 1.8))
-    d = df.iloc[::-1]
-    y = np.arange(len(d))
-    for off, col, colour, label in ((-0.18, "first order", PALETTE[0], "first order (alone)"),
-                                    (0.18, "total", PALETTE[1], "total (with interactions)")):
-        err = np.vstack([d[col] - d[f"{col} low"], d[f"{col} high"] - d[col]]).clip(min=0)
-        ax.barh(y + off, d[col], height=0.36, xerr=err, color=colour, label=label, capsize=2)
-    ax.set_yticks(y, d["input"])
-    ax.legend(fontsize=8, loc="lower right")
     add_source(fig, source)
     return fig

@@ -142,13 +142,14 @@ def parse_contract(data: Mapping, file: str = "<contract>", base_dir: Path | Non
     if unknown:
         raise ContractFileError(file, min(unknown), f"unknown field; allowed fields: {', '.join(sorted(FIELDS))}")
     prov: dict[str, str] = {}
+    given: dict[str, Any] = {}
 
     def get(field, default=None):
         if field not in data:
             return default
         value, text = _unwrap(data[field], field, file)
         if field not in ("name", "title", "description", "period_unit", "staff"):
-            prov[field] = text
+            prov[field], given[field] = text, value
         return value
 
     name = get("name")
@@ -231,6 +232,7 @@ def parse_contract(data: Mapping, file: str = "<contract>", base_dir: Path | Non
         basis = g.get("basis", "user")
         if basis not in ("illustrative", "user"):
             raise ContractFileError(file, f"{where}.basis", f"{basis!r} is not 'illustrative' or 'user'")
+        given[f"staff: {g['grade']}"] = f"£{staff[-1].salary:,.0f} a year, {staff[-1].per_caseworker:g} per case worker"
         prov[f"staff: {g['grade']}"] = ("illustrative" if basis == "illustrative" else "user-supplied") + (
             f": {g['note']}" if g.get("note") else "")
     if not staff:
@@ -261,7 +263,7 @@ def parse_contract(data: Mapping, file: str = "<contract>", base_dir: Path | Non
         if v > spec.upper:
             raise ContractFileError(file, field, f"must be at most {spec.upper}, got {v}")
         inputs[key] = v
-        prov[field] = text
+        prov[field], given[field] = text, v
 
     dists = dict(data.get("distributions") or {})
     for key, spec in dists.items():
@@ -271,12 +273,13 @@ def parse_contract(data: Mapping, file: str = "<contract>", base_dir: Path | Non
             raise ContractFileError(file, f"distributions.{key}", str(exc)) from None
         if isinstance(spec, Mapping) and spec.get("note"):
             prov[f"distributions.{key}"] = f"illustrative: {spec['note']}"
+            given[f"distributions.{key}"] = spec
 
     try:
         return Contract(
             name=name, title=str(get("title", name)), periods=tuple(periods), period_years=PERIOD_YEARS[unit],
             profile=profile, value=value, mechanism=mechanism, staffing=staffing, staff=tuple(staff),
-            inputs=inputs, bands=bands, actual_profile=actual, provenance=prov, distributions=dists,
+            inputs=inputs, bands=bands, actual_profile=actual, provenance=prov, distributions=dists, given=given,
         )
     except ValueError as exc:
         raise ContractFileError(file, "(contract)", str(exc)) from None
@@ -338,10 +341,3 @@ def contracts_for(contract_file: str | None) -> dict[str, Contract]:
         return default_contracts()
     c = load_contract(contract_file)
     return {c.name: c}
-
-
-def provenance_table(contract: Contract):
-    """A table of every labelled value in the contract and where it comes from."""
-    import pandas as pd
-
-    return pd.DataFrame({"field": list(contract.provenance), "basis and source": list(contract.provenance.values())})

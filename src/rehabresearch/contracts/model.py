@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -78,7 +79,8 @@ class Contract:
     with the first lower bound 0. ``provenance`` labels values as published
     (with document and section) or illustrative; ``distributions`` holds the
     uncertainty of inputs for Monte Carlo and Sobol analysis (see
-    :mod:`rehabresearch.contracts.montecarlo`).
+    :mod:`rehabresearch.contracts.montecarlo`); ``given`` keeps each labelled
+    value as the contract file wrote it, for the provenance table.
     """
 
     name: str
@@ -95,6 +97,7 @@ class Contract:
     title: str = ""
     provenance: Mapping[str, str] = field(default_factory=dict)
     distributions: Mapping[str, Mapping] = field(default_factory=dict)
+    given: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "profile", np.asarray(self.profile, dtype=float))
