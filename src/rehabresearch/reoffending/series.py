@@ -130,7 +130,8 @@ def plot_over_time(table: pd.DataFrame, y: str, *, series: Sequence[str], title:
     colours = {v: plotting.PALETTE[i % len(plotting.PALETTE)] for i, v in enumerate(pd.unique(table[series[0]]))}
     styles = ({v: ["-", "--", ":", "-."][i % 4] for i, v in enumerate(pd.unique(table[series[1]]))}
               if len(series) > 1 else {})
-    for key, part in table.sort_values("date").groupby(series, sort=False):
+    # Sorted groups give a stable legend: each group's measures together (e.g. Adult new, Adult old, Juvenile ...).
+    for key, part in table.sort_values("date").groupby(series, sort=True):
         key = key if isinstance(key, tuple) else (key,)
         name = ", ".join(str(k) for k in key)
         values = part[y].to_numpy(dtype=float) * (100 if percent else 1)
