@@ -19,7 +19,7 @@ import pandas as pd
 
 from .evidence import parse_shares
 from .reoffending.intervals import wilson_interval
-from .transcribed import question_labels
+from .transcribed import finish_figure, question_labels
 from .transcribed import require_columns as _require
 
 #: The funnel's stages, in order, with the words a report uses for them.
@@ -300,17 +300,6 @@ def sector_evidence(sector: pd.DataFrame, clinks: pd.DataFrame, measures=CLINKS_
 # -- figures ---------------------------------------------------------------------
 # Each returns a finished matplotlib figure in the house style (title, axes with units, source line).
 
-def _finish(fig, ax, top: float = 0.93):
-    """Move the axes title to a left-aligned figure title so long bar labels never clip it."""
-    title = ax.get_title(loc="left") or ax.get_title()
-    ax.set_title("", loc="left")
-    ax.set_title("")
-    ax.grid(axis="y", visible=False)
-    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=12)
-    fig.tight_layout(rect=(0, 0.06, 1, top))
-    return fig
-
-
 def _label_bars(ax, bars, texts) -> None:
     for bar, text in zip(bars, texts):
         ax.annotate(text, (bar.get_width(), bar.get_y() + bar.get_height() / 2), xytext=(4, 0),
@@ -330,7 +319,7 @@ def plot_funnel(funnel_table: pd.DataFrame, source: str):
              for n, s, q in zip(rows["organisations"], rows["share_of_previous"], rows["qualifier"])]
     _label_bars(ax, bars, texts)
     ax.set_xlim(0, rows["organisations"].max() * 1.45)
-    return _finish(fig, ax)
+    return finish_figure(fig, ax)
 
 
 def plot_voluntary_shares(shares: pd.DataFrame, source: str):
@@ -347,7 +336,7 @@ def plot_voluntary_shares(shares: pd.DataFrame, source: str):
         ax.annotate(f"{v} of {a} ({p:.0f}%)", (4, bar.get_y() + bar.get_height() / 2), va="center", color="white", fontweight="bold")
     ax.set_xlim(0, 100)
     percent_axis(ax, "x")
-    return _finish(fig, ax)
+    return finish_figure(fig, ax)
 
 
 _POPULATION_LABELS = {
@@ -375,7 +364,7 @@ def plot_income_profile(profile: pd.DataFrame, source: str):
                            for s, q in zip(profile["share"].to_numpy()[::-1], profile["qualifier"].to_numpy()[::-1])])
     ax.set_xlim(0, 100)
     percent_axis(ax, "x")
-    return _finish(fig, ax)
+    return finish_figure(fig, ax)
 
 
 _BUDGET_LABELS = {
@@ -405,7 +394,7 @@ def plot_budgets(table: pd.DataFrame, source: str):
     ax.set_xscale("log")
     ax.set_xlim(1, rows["amount_m"].max() * 40)
     ax.set_xticks([1, 10, 100, 1000], ["£1m", "£10m", "£100m", "£1,000m"])
-    return _finish(fig, ax)
+    return finish_figure(fig, ax)
 
 
 def plot_shares(labels, shares, title: str, xlabel: str, ylabel: str, source: str, colour: int = 4, qualifiers=None):
@@ -426,4 +415,4 @@ def plot_shares(labels, shares, title: str, xlabel: str, ylabel: str, source: st
     _label_bars(ax, bars, [f"{p}{v:.0f}%" for p, v in zip(prefixes[::-1], values[::-1])])
     ax.set_xlim(0, 100)
     percent_axis(ax, "x")
-    return _finish(fig, ax)
+    return finish_figure(fig, ax)

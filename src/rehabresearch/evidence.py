@@ -29,6 +29,7 @@ import pandas as pd
 from scipy import stats
 
 from .reoffending.intervals import newcombe_interval, wilson_interval
+from .transcribed import finish_figure
 from .transcribed import require_columns as _require
 
 #: Width in percentage points given to a verbal qualifier: "around X%" is read as X +/- half of it,
@@ -498,6 +499,47 @@ def disproportionality(
     return pd.concat([merged[columns].reset_index(drop=True), ratios], axis=1)
 
 
+#: Plain-English names of the protected characteristics used in the Annex B tables.
+CHARACTERISTICS = {
+    "ethnicity": "Ethnicity", "sex": "Sex", "age": "Age", "religion": "Religion or belief",
+    "sexual_orientation": "Sexual orientation", "disability": "Disability",
+    "gender_reassignment": "Gender reassignment", "pregnancy_maternity": "Pregnancy and maternity",
+}
+
+_SHORT_BASIS = {
+    _ROUNDING_BASIS["count"]: "printed count and total",
+    _ROUNDING_BASIS["total"]: "printed % with the prison total as n",
+    _ROUNDING_BASIS["none"]: "printed % only: no sampling interval",
+}
+
+
+def _ranges(lo, hi, dp: int) -> list[str]:
+    return ["" if np.isnan(a) or np.isnan(b) else f"{a:.{dp}f} to {b:.{dp}f}"
+            for a, b in zip(np.asarray(lo, dtype=float), np.asarray(hi, dtype=float))]
+
+
+def ratio_display(ratios: pd.DataFrame, level: float = 0.95, dp: int = 2) -> pd.DataFrame:
+    """The output of :func:`disproportionality` as a reader's table: plain column names, each range in one cell.
+
+    Shares stay proportions (format them as percentages); the sampling interval is blank where no
+    base is printed. ``level`` only names the interval column; it must match the one computed.
+    """
+    _require(ratios, ["population", "group", "share", "comparator", "comparator_population", "comparator_survey",
+                      "ratio", "ratio_low", "ratio_high", "ratio_round_low", "ratio_round_high", "basis"], "ratio table")
+    survey = ratios["comparator_survey"].where(ratios["comparator_survey"] != "not stated", "source not stated")
+    return pd.DataFrame({
+        "Population": ratios["population"].to_numpy(),
+        "Group": ratios["group"].to_numpy(),
+        "Share": ratios["share"].to_numpy(),
+        "Population share": ratios["comparator"].to_numpy(),
+        "Comparator": (survey + ", " + ratios["comparator_population"]).to_numpy(),
+        "Ratio": ratios["ratio"].round(dp).to_numpy(),
+        f"Sampling interval ({level:.0%})": _ranges(ratios["ratio_low"], ratios["ratio_high"], dp),
+        "Range allowed by rounding": _ranges(ratios["ratio_round_low"], ratios["ratio_round_high"], dp),
+        "Based on": ratios["basis"].map(_SHORT_BASIS).fillna(ratios["basis"]).to_numpy(),
+    })
+
+
 def sex_split(prison: pd.DataFrame, probation: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """Women's share of prisoners (31 March 2018) against their share of court order starts (2017).
 
@@ -547,7 +589,8 @@ def rating_summary(ratings: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- figures ------------------------------------------------------------------------------------------
-def plot_ratios(table: pd.DataFrame, *, source: str, title: str = "Representation against the population comparator"):
+def plot_ratios(table: pd.DataFrame, *, source: str,
+                title: str = "Representation against the population comparator (ratio of shares; 1 = parity)"):
     """Horizontal bars of representation ratios, whiskers spanning the printed-rounding range; 1 = parity."""
     from .plotting import PALETTE, figure
 
@@ -567,8 +610,7 @@ def plot_ratios(table: pd.DataFrame, *, source: str, title: str = "Representatio
     ticks = [0.05, 0.1, 0.2, 0.5, 1, 2, 5]
     ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.set_yticks(y, labels)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    return fig
+    return finish_figure(fig, ax)
 
 
 def plot_sex_split(split: pd.DataFrame, population_women_pct: float, *, source: str):
@@ -580,14 +622,13 @@ def plot_sex_split(split: pd.DataFrame, population_women_pct: float, *, source: 
 
     labels = [textwrap.fill(text, 22) for text in list(split["population"]) + ["General population (2011 Census)"]]
     values = list(100 * split["share_women"].to_numpy(dtype=float)) + [float(population_women_pct)]
-    fig, ax = figure("Women's share of prisoners, probation starts and the population",
+    fig, ax = figure("Women's share of prisoners, probation starts and the population (% women)",
                      "Population", "Women (% of each population)", source=source)
     bars = ax.bar(labels, values, color=[PALETTE[0], PALETTE[1], PALETTE[2]])
     ax.bar_label(bars, labels=[f"{v:.1f}%" for v in values], padding=2)
     percent_axis(ax)
     ax.set_ylim(0, 60)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    return fig
+    return finish_figure(fig, ax, hide_grid="x")
 
 
 def plot_theme_ranges(counts: pd.DataFrame, *, source: str, title: str):
@@ -606,8 +647,7 @@ def plot_theme_ranges(counts: pd.DataFrame, *, source: str, title: str):
     ax.set_yticks(y, (counts["question"] + ": " + counts["theme"]).to_numpy())
     ax.set_xlim(0, 100)
     percent_axis(ax, axis="x")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    return fig
+    return finish_figure(fig, ax)
 
 
 def plot_ratings(summary: pd.DataFrame, *, source: str):
@@ -621,7 +661,7 @@ def plot_ratings(summary: pd.DataFrame, *, source: str):
     short = {"overall_recent": "Overall (para 31)", "supervision_implementation": "Supervision (para 32)",
              "unpaid_work": "Unpaid Work (paras 32, 60)"}
     labels = [f"{short.get(s, s)}: {o}" for s, o in zip(summary["inspection_set"], summary["organisation"])]
-    fig, ax = figure("HM Inspectorate of Probation ratings, CRCs and the NPS", "Inspections (number)", "Inspection set: organisation",
+    fig, ax = figure("HM Inspectorate of Probation ratings, CRCs and the NPS (number of inspections)", "Inspections (number)", "Inspection set: organisation",
                      source=source, figsize=(9.0, 5.0))
     y = np.arange(len(summary))[::-1]
     left = np.zeros(len(summary))
@@ -634,5 +674,4 @@ def plot_ratings(summary: pd.DataFrame, *, source: str):
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper center", bbox_to_anchor=(0.45, -0.2), ncol=len(ratings), fontsize=8)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    return fig
+    return finish_figure(fig, ax)

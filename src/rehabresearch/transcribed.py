@@ -56,3 +56,19 @@ def question_labels(question: pd.Series, part: pd.Series) -> pd.Series:
     if unknown:
         raise ValueError(f"question part: unknown value(s) {unknown}; expected some of {list(_PARTS)}")
     return q.where(q != "All", "All questions") + p.map(_PARTS)
+
+
+def finish_figure(fig, ax, top: float = 0.93, hide_grid: str | None = "y"):
+    """Move the axes title to a left-aligned figure title, so long titles and bar labels never clip it.
+
+    ``hide_grid`` names the axis whose grid lines are dropped ('y' for horizontal bars, whose
+    categories need none; None keeps both). Returns ``fig``.
+    """
+    title = ax.get_title(loc="left") or ax.get_title()
+    ax.set_title("", loc="left")
+    ax.set_title("")
+    if hide_grid:
+        ax.grid(axis=hide_grid, visible=False)
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=12)
+    fig.tight_layout(rect=(0, 0.06, 1, top))
+    return fig

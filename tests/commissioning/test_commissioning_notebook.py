@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -62,7 +63,7 @@ def test_derived_headlines(rendered):
     r = rendered[0]["results"]
     assert r["qualified_share_of_interest"]["value"] == pytest.approx(0.51)
     assert r["voluntary_lead_share"]["value"] == pytest.approx(23 / 26, abs=5e-5)
-    lo, hi = r["voluntary_lead_share_interval"]["value"]
+    lo, hi = r["voluntary_lead_share_low"]["value"], r["voluntary_lead_share_high"]["value"]
     assert 0.70 < lo < 23 / 26 < hi < 0.97
     assert r["income_gap_at_least"]["value"] == pytest.approx(0.23)
 
@@ -72,3 +73,12 @@ def test_page_says_where_counts_are_not_given(rendered):
     assert "not given" in page and "not published" in page
     assert "£195m" in page  # said to be absent from the sources, not used
     assert "Source:" in page
+
+
+def test_page_cites_documents_not_internal_files(rendered):
+    _, page = rendered
+    # the runner's collapsed "Parameters and inputs" panel lists dataset names and checksums; the report body must not
+    body = re.sub(r"<details.*?</details>", "", page, flags=re.S)
+    assert "data/catalog" not in body and "commissioning_funnel" not in body
+    for stray in ("&lt;NA&gt;", "<td>None</td>", "<td>nan</td>", "[0."):
+        assert stray not in body, stray

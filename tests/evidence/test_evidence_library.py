@@ -258,12 +258,27 @@ def test_figures_are_titled_and_labelled(tables):
     s = ev.sex_split(tables["prison_population"], tables["probation_starts"])
     t = ev.theme_counts(tables["consultation_themes"], tables["consultation_questions"])
     figs = [ev.plot_ratios(d, source="x"), ev.plot_sex_split(s, 51, source="x"),
-            ev.plot_theme_ranges(t[t["question"] == "Q2"], source="x", title="Q2"),
+            ev.plot_theme_ranges(t[t["question"] == "Q2"], source="x", title="Q2 (% of those answering)"),
             ev.plot_ratings(ev.rating_summary(tables["inspection_ratings"]), source="x")]
     for fig in figs:
         ax = fig.axes[0]
-        assert ax.get_title(loc="left") and ax.get_xlabel() and ax.get_ylabel()
+        title = fig._suptitle.get_text()
+        assert "(" in title and ")" in title, title  # units in the title
+        assert ax.get_xlabel() and ax.get_ylabel()
         assert any("Source: x" in t.get_text() for t in fig.texts)
         plt.close(fig)
     with pytest.raises(KeyError, match="ratio table: missing column"):
         ev.plot_ratios(pd.DataFrame({"a": [1]}), source="x")
+
+
+def test_ratio_display_is_a_readers_table(tables):
+    d = ev.disproportionality(tables["prison_population"], tables["probation_starts"], tables["population_comparators"])
+    shown = ev.ratio_display(d).set_index(["Population", "Group"])
+    black = shown.loc[("Prisoners", "Black or Black British")]
+    # 10,427 / 83,263 = 12.5% against a Census share printed as 3% (2.5% to 3.5%): 4.17, 3.58 to 5.01
+    assert (black["Ratio"], black["Range allowed by rounding"]) == (4.17, "3.58 to 5.01")
+    assert black["Comparator"] == "2011 Census, people aged 15 or over"
+    assert shown.loc[("Court order starts", "BAME"), "Sampling interval (95%)"] == ""  # printed % without a base
+    assert not any("_" in c for c in shown.reset_index().columns)
+    with pytest.raises(KeyError, match="ratio table: missing column"):
+        ev.ratio_display(d.drop(columns="basis"))
