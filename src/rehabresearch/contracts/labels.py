@@ -89,6 +89,8 @@ def fmt_given(field: str, value: Any) -> str:
         return fmt_input(field.split(".", 1)[1], float(value))
     if field == "mechanism":
         return MECHANISM_LABELS.get(str(value), str(value))
+    if field == "staffing":
+        return {"needed": "Staff to the real volume", "funded": "Staff to what the income pays for"}.get(str(value), str(value))
     if field == "bands":
         return "; ".join(f"from {lo:g}×: {share:.0%}" for lo, share in value)
     if field in ("lot_share",):
