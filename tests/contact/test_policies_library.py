@@ -115,7 +115,7 @@ def test_describe_policies_in_words():
     assert row_b["Schedule"] == "weekly for 8 weeks, then every 2 weeks for 16 weeks, then every 4 weeks"
     assert row_b["Contact by"] == "face to face 70%, telephone 20%, video 10%"
     assert row_b["After a missed contact"] == "weekly for 4 weeks"
-    assert row_b["Probation Reset"] == "licence supervision ends at 67% of the licence"
+    assert row_b["Probation Reset"] == "yes: supervision ends 67% through a licence"
 
 
 def test_policy_label_defaults_to_readable_name_and_is_checked():

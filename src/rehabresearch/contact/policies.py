@@ -157,8 +157,7 @@ def describe_policies(policies: list[Policy]) -> Any:
                                  else f"every {p.step_up_every} weeks for {p.step_up_weeks} weeks" if p.step_up_weeks
                                  else "rebooked the next week" if p.rebook_after_miss_weeks == 1
                                  else f"rebooked {p.rebook_after_miss_weeks} weeks later"),
-                "Probation Reset": (f"licence supervision ends at {p.reset_fraction:.0%} of the licence" if p.reset_enabled
-                                    else "no"),
+                "Probation Reset": f"yes: supervision ends {p.reset_fraction:.0%} through a licence" if p.reset_enabled else "no",
             })
     return pd.DataFrame(rows)
 
