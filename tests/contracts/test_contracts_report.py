@@ -123,3 +123,17 @@ def test_scale_table_against_the_average_contract():
     assert women["average day-one contract a year (£)"] == pytest.approx(195e6 / 110 / 3)
     assert women["value a year (£)"] == pytest.approx(613_333.33, abs=0.01)
     assert women["funded unit cost (£ per profiled person)"] == pytest.approx(1_840_000 / 2_400)
+
+
+def test_sobol_and_money_display():
+    import pandas as pd
+
+    sob = pd.DataFrame({"input": ["volume_factor", "hiring_cost_per_fte"], "first order": [0.19, 0.0004],
+                        "first order low": [0.168, -0.001], "first order high": [0.212, 0.001],
+                        "total": [0.289, 0.0], "total low": [0.273, 0.0], "total high": [0.304, 0.0]})
+    shown = analysis.sobol_display(sob)
+    assert shown["Input"].tolist() == ["Real volume (× profile)", "Hiring cost (£ per FTE)"]
+    assert shown["Share of variance, input alone"].tolist() == ["19% (17% to 21%)", "<1% (0% to <1%)"]
+    assert shown["Share of variance, with interactions"].tolist() == ["29% (27% to 30%)", "0% (0% to 0%)"]
+    money = analysis.formatted(pd.DataFrame({"surplus (£)": [-392_805.4, 37_366.0], "hires (FTE)": [2.55, 0.0]}))
+    assert money["surplus (£)"].tolist() == ["-£392,805", "£37,366"] and money["hires (FTE)"].tolist() == ["2.5", "0.0"]

@@ -194,7 +194,7 @@ def break_even_display(table: pd.DataFrame) -> pd.DataFrame:
 def sobol_display(table: pd.DataFrame) -> pd.DataFrame:
     """Sobol indices as % of the variance of total surplus, with 95% intervals, readable input names."""
     def pct(v: float) -> str:
-        return f"{max(v, 0.0):.0%}" if v >= 0.005 else "<1%" if v > -0.005 else "0%"
+        return f"{v:.0%}" if v >= 0.005 else "<1%" if v > 0 else "0%"  # negative estimates are noise about 0
     return pd.DataFrame({
         "Input": [label(n) for n in table["input"]],
         "Share of variance, input alone": [f"{pct(a)} ({pct(lo)} to {pct(hi)})" for a, lo, hi in
