@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 import os
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -57,16 +58,37 @@ def fmt_money(x: float, dp: int = 0, unit: str = "") -> str:
     return f"{sign}£{abs(x) / scale:,.{dp}f}{unit}"
 
 
-def fmt_ci(lo: float, hi: float, dp: int = 1, pct: bool = True) -> str:
-    """'95% CI 21.3% to 27.8%' (proportions when ``pct``)."""
+def fmt_ci(lo: float, hi: float, dp: int = 1, pct: bool = True, level: float = 0.95) -> str:
+    """'95% CI 21.3% to 27.8%' (proportions when ``pct``; ``level`` names the interval)."""
+    _require_number(lo, "fmt_ci")
+    _require_number(hi, "fmt_ci")
     f = (lambda v: fmt_pct(v, dp)) if pct else (lambda v: f"{v:.{dp}f}")
-    return f"95% CI {f(lo)} to {f(hi)}"
+    return f"{100 * level:g}% CI {f(lo)} to {f(hi)}"
 
 
-def _plain(value: Any) -> str:
-    """A headline value for the closing table: floats to 4 significant figures, counts with separators."""
+_NUMERIC_CELL = re.compile(r"^\s*(\[c\]|[-−+]?\s*[£$]?\s*[-−]?[\d.,]+)")
+
+
+def _html_table(shown: pd.DataFrame, caption: str) -> str:
+    """A captioned HTML table; cells that read as numbers are right-aligned, text left-aligned."""
+    def cell(tag: str, value: Any) -> str:
+        text = "" if value is None else str(value)
+        cls = "num" if _NUMERIC_CELL.match(text) else "txt"
+        return f'<{tag} class="{cls}">{html.escape(text)}</{tag}>'
+
+    head = "".join(f'<th class="txt">{html.escape(str(c))}</th>' for c in shown.columns)
+    body = "".join("<tr>" + "".join(cell("td", v) for v in row) + "</tr>" for row in shown.itertuples(index=False))
+    return (f'<table class="rr-table"><caption>{html.escape(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def _plain(value: Any, unit: str | None = None) -> str:
+    """A headline value for the closing table: proportions as %, floats to 4 significant figures,
+    counts with separators."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
+    if unit in ("proportion", "share") and -1 <= value <= 1:
+        return f"{100 * value:.1f}%"
     if isinstance(value, int):
         return f"{value:,}"
     return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
@@ -148,9 +170,7 @@ class Report:
             foot.append(f"{disclosure.SUPPRESSED} = suppressed: a count below {self.threshold} or one that would reveal it.")
         if note:
             foot.append(note)
-        body = shown.to_html(index=False, escape=True, na_rep="", classes="rr-table", border=0)
-        caption_html = f"<caption>{html.escape(caption)}</caption>"
-        body = body.replace(">\n  <thead>", ">\n" + caption_html + "\n  <thead>", 1)
+        body = _html_table(shown, caption)
         footer = "".join(f'<p class="rr-source">{html.escape(f)}</p>' for f in foot)
         block = f'<div class="rr-table-block">{body}{footer}</div>'
         self.shown.append(caption + "\n" + shown.to_string(index=False))
@@ -212,8 +232,8 @@ class Report:
             write_json(target, payload)
         if self.results:
             summary = pd.DataFrame(
-                [(v["label"], _plain(v["value"]), v["unit"] or "", v["source"] or "") for v in self.results.values()],
+                [(v["label"], _plain(v["value"], v["unit"]), v["unit"] or "", v["source"] or "")
+                 for v in self.results.values()],
                 columns=["Headline number", "Value", "Unit", "Source"],
             )
-            self._show_html(summary.to_html(index=False, escape=True, classes="rr-table", border=0).replace(
-                ">\n  <thead>", ">\n<caption>Headline numbers of this report (also in results.json)</caption>\n  <thead>", 1))
+            self._show_html(_html_table(summary, "Headline numbers of this report (also in results.json)"))
