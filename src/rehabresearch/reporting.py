@@ -89,6 +89,8 @@ def _plain(value: Any, unit: str | None = None) -> str:
         return str(value)
     if unit in ("proportion", "share") and -1 <= value <= 1:
         return f"{100 * value:.1f}%"
+    if unit in ("£", "GBP", "pounds"):
+        return fmt_money(value)
     if isinstance(value, int):
         return f"{value:,}"
     return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
@@ -142,7 +144,8 @@ class Report:
     ):
         """Show ``df`` with a caption, its source, and disclosure control on ``counts``.
 
-        ``formats`` maps columns to format strings (e.g. ``{"share": "{:.1%}"}``);
+        ``formats`` maps columns to format strings (e.g. ``{"share": "{:.1%}"}``) or callables
+        (e.g. ``{"surplus": fmt_money}``);
         ``suppress_kwargs`` go to :func:`rehabresearch.disclosure.suppression_mask`
         (``row_total``, ``total_row_label``, ``label_column``, ``linked``).
         The displayed (suppressed, formatted) frame is kept in :attr:`tables`; nothing is
@@ -154,7 +157,8 @@ class Report:
         mask = disclosure.suppression_mask(df, counts, self.threshold, **suppress_kwargs) if counts else None
         shown = df.astype(object).where(df.notna(), "")
         for col, fmt in (formats or {}).items():
-            shown[col] = [fmt.format(v) if pd.notna(v) and v != "" else "" for v in df[col]]
+            render = fmt if callable(fmt) else fmt.format
+            shown[col] = [render(v) if pd.notna(v) and v != "" else "" for v in df[col]]
         for col in counts:
             if col not in (formats or {}):
                 numbers = pd.to_numeric(df[col].replace("", None), errors="coerce")

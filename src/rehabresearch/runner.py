@@ -124,8 +124,14 @@ def notebook_info(path: Path) -> NotebookInfo:
 
 
 def discover() -> list[NotebookInfo]:
-    """Every notebook in ``notebooks/``, in name order."""
-    return [notebook_info(p) for p in sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))]
+    """Every notebook in ``notebooks/``, in name order; a notebook that cannot be read is a RunnerError."""
+    infos = []
+    for path in sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb")):
+        try:
+            infos.append(notebook_info(path))
+        except (nbformat.reader.NotJSONError, nbformat.ValidationError, SyntaxError) as exc:
+            raise RunnerError(f"{path}: cannot be read as a notebook ({exc})") from exc
+    return infos
 
 
 def find(name: str) -> NotebookInfo:
