@@ -37,7 +37,14 @@ test: setup browser
 lint: setup
 	$(VENV)/bin/ruff check src tests benchmarks
 
-bench: setup
+PEERS := benchmarks/.peers-venv
+
+$(PEERS)/.installed: benchmarks/requirements-peers.txt
+	test -x $(PEERS)/bin/python || $(PYTHON) -m venv $(PEERS)
+	$(PEERS)/bin/python -m pip install --quiet -r benchmarks/requirements-peers.txt
+	touch $@
+
+bench: setup $(PEERS)/.installed
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
 clean:
