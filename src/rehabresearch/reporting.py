@@ -240,4 +240,10 @@ class Report:
                  for v in self.results.values()],
                 columns=["Headline number", "Value", "Unit", "Source"],
             )
-            self._show_html(_html_table(summary, "Headline numbers of this report (also in results.json)"))
+            sources = summary["Source"].unique()
+            caption = "Headline numbers of this report (also in results.json)"
+            if len(sources) == 1:  # one shared source: say it once, under the table
+                self._show_html(_html_table(summary.drop(columns="Source"), caption)
+                                + (f'<p class="rr-source">Source: {html.escape(sources[0])}</p>' if sources[0] else ""))
+            else:
+                self._show_html(_html_table(summary, caption))
