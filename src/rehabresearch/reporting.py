@@ -245,5 +245,6 @@ class Report:
             if len(sources) == 1:  # one shared source: say it once, under the table
                 self._show_html(_html_table(summary.drop(columns="Source"), caption)
                                 + (f'<p class="rr-source">Source: {html.escape(sources[0])}</p>' if sources[0] else ""))
-            else:
-                self._show_html(_html_table(summary, caption))
+            else:  # repeated sources read as "as above"
+                repeated = summary["Source"].eq(summary["Source"].shift()) & summary["Source"].ne("")
+                self._show_html(_html_table(summary.assign(Source=summary["Source"].mask(repeated, "as above")), caption))
