@@ -208,8 +208,60 @@ def test_numeric_columns_from_text_and_display_table():
     eff = {"outcome": "y", "kind": "binary", "treated people": 100, "comparison people": 100, "treated mean": 0.18,
            "comparison mean": 0.23, "difference": -0.05, "low": -0.08, "high": -0.02, "p value": 0.0004}
     row = M.effects_display(pd.DataFrame([eff]), {"y": "Proven reoffending"}).iloc[0]
-    assert (row["outcome"], row["treated"], row["difference"], row["95% CI"], row["p value"]) == (
-        "Proven reoffending", "18.0%", "-5.0 pp", "-8.0 pp to -2.0 pp", "<0.001")
+    assert (row["Outcome"], row["Treatment group"], row["Difference"], row["95% confidence interval"],
+            row["p-value"]) == ("Proven reoffending", "18.0%", "-5.0 pp", "-8.0 pp to -2.0 pp", "<0.001")
+
+
+def test_statement_quotes_the_test_and_custom_words():
+    eff = {"kind": "binary", "low": -0.083, "high": -0.013, "significant": True, "comparison mean": 0.29,
+           "treated mean": 0.24, "p value": 0.0074}
+    assert "(95% confidence interval; the difference is statistically significant, p = 0.007)." in M.jdl_statement(
+        eff, measure="rate")
+    days = {"kind": "continuous", "low": -8.8, "high": 20.0, "significant": False, "p value": 0.4471}
+    text = M.jdl_statement(days, measure="time", unit="days", words=("shorter", "longer"))
+    assert "from 8.8 days shorter to 20.0 days longer for the treatment group (p = 0.447, not significant" in text
+    days.update(p=None, **{"p value": 0.0002})
+    assert "p < 0.001" in M.jdl_statement(days, measure="time")
+
+
+def test_balance_display_plain_names_and_no_negative_zero():
+    balance = pd.DataFrame({
+        "covariate": ["propensity score (logit)", "prior_offences", "age"],
+        "treated mean (before)": [1.0, 2.0, 3.0], "comparison mean (before)": [1.0, 2.0, 3.0],
+        "SMD before": [0.5, -0.25, 0.1], "treated mean (after)": [1.0, 2.0, 3.0],
+        "comparison mean (after)": [1.0, 2.0, 3.0], "SMD after": [-0.0001, 0.02, -0.0304],
+        "variance ratio after": [1.0, 1.1, 0.9], "imbalanced after": [False, False, False],
+    })
+    shown = M.balance_display(balance, {"age": "Age (years)"})
+    assert shown["Characteristic"].tolist() == ["Propensity score (log-odds)", "Prior offences", "Age (years)"]
+    assert shown["SMD after"].tolist() == ["0.000", "0.020", "-0.030"]
+    assert not any("_" in c for c in shown.columns)
+    _fig, ax = M.love_plot(balance, labels={"age": "Age (years)"})
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Propensity score (log-odds)", "Prior offences",
+                                                            "Age (years)"]
+    assert "(absolute SMD)" in ax.get_title("left")
+
+
+def test_support_statement_in_words():
+    support = M.common_support(np.array([-2.0, 0.0, 1.0, -3.0, -1.0, 0.5, 3.0, 4.0]),
+                               np.array([True, True, True, False, False, False, False, False]))
+    assert support["Outside the other group's range"].tolist() == [0, 3]
+    text = M.support_statement(support, 3, service="the project", threshold=2)
+    assert "chance of receiving the project ranges from 11.9% to 73.1% in the treatment group" in text
+    assert "Every treated person lies inside the comparison pool's range" in text
+    assert "3 people in the comparison pool lie outside" in text and "3 of 3 treated people found" in text
+    text = M.support_statement(support, 2, threshold=10)
+    assert "Fewer than 10 people in the comparison pool" in text and "(fewer than 10 did not and are left out)" in text
+
+
+def test_recovery_table_marks_coverage():
+    matched = {"difference": -0.048, "low": -0.083, "high": -0.013}
+    raw = {"difference": -0.11, "low": -0.134, "high": -0.085}
+    table = M.recovery_table(-0.04, matched, raw)
+    assert table["Difference in the rate"].tolist() == ["-4.0 pp", "-4.8 pp", "-11.0 pp"]
+    assert table["Interval contains the true effect?"].tolist() == ["", "yes", "no"]
+    _fig, ax = M.recovery_plot(-0.04, matched, raw, measure="rate", source="test")
+    assert "percentage points" in ax.get_title("left") and "percentage points" in ax.get_xlabel()
 
 
 def test_unadjusted_effect_is_raw_difference():

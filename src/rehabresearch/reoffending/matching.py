@@ -281,13 +281,40 @@ def common_support(logit: np.ndarray, treated: np.ndarray) -> pd.DataFrame:
     p = special.expit
     return pd.DataFrame(
         {
-            "group": ["treatment", "comparison pool"],
-            "people": [len(lt), len(lc)],
-            "min score": [p(lt.min()), p(lc.min())],
-            "max score": [p(lt.max()), p(lc.max())],
-            "outside the other group's range": [outside_t, outside_c],
+            "Group": ["Treatment group", "Comparison pool"],
+            "People": [len(lt), len(lc)],
+            "Lowest score": [p(lt.min()), p(lc.min())],
+            "Highest score": [p(lt.max()), p(lc.max())],
+            "Outside the other group's range": [outside_t, outside_c],
         }
     )
+
+
+def support_statement(support: pd.DataFrame, n_matched_treated: int, *, service: str = "the service",
+                      threshold: int = disclosure.DEFAULT_THRESHOLD) -> str:
+    """Common support in words: how far the two groups' propensity scores overlap, and who is left out.
+
+    ``support`` is the output of :func:`common_support`; counts below ``threshold`` are suppressed.
+    """
+    t, c = support.iloc[0], support.iloc[1]
+    def count(n, start=False):
+        text = disclosure.safe_count(int(n), threshold)
+        return text[:1].upper() + text[1:] if start else text
+
+    text = (f"The estimated chance of receiving {service} ranges from {100 * t['Lowest score']:.1f}% to "
+            f"{100 * t['Highest score']:.1f}% in the treatment group and from {100 * c['Lowest score']:.1f}% to "
+            f"{100 * c['Highest score']:.1f}% in the comparison pool. ")
+    out_t, out_c = int(t["Outside the other group's range"]), int(c["Outside the other group's range"])
+    text += ("Every treated person lies inside the comparison pool's range, so each has potential comparisons. "
+             if out_t == 0 else
+             f"{count(out_t, True)} treated people lie outside the comparison pool's range and cannot be matched well. ")
+    if out_c:
+        text += (f"{count(out_c, True)} people in the comparison pool lie outside the treatment group's range; they are "
+                 "unlike anyone treated and are never used. ")
+    dropped = int(t["People"]) - int(n_matched_treated)
+    text += (f"{count(n_matched_treated, True)} of {count(t['People'])} treated people found a comparison within the caliper"
+             + (f" ({count(dropped)} did not and are left out)." if dropped else "."))
+    return text
 
 
 # --------------------------------------------------------------------------------------------
@@ -547,20 +574,45 @@ def balance_table(
     )
 
 
+def covariate_label(column: str, labels: Mapping[str, str] | None = None) -> str:
+    """A reader's name for a covariate: ``labels[column]`` if given, else the column name in words."""
+    if labels and column in labels:
+        return labels[column]
+    if column == "propensity score (logit)":
+        return "Propensity score (log-odds)"
+    text = column.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def balance_display(balance: pd.DataFrame, labels: Mapping[str, str] | None = None, dp: int = 3) -> pd.DataFrame:
+    """The balance table for a reader: plain covariate names and headers, values as text with ``dp``
+    decimals (a rounded -0.000 shows as 0.000)."""
+    numbers = np.round(balance.drop(columns=["covariate", "imbalanced after"]).to_numpy(dtype=float), dp) + 0.0
+    shown = pd.DataFrame([[f"{v:,.{dp}f}" for v in row] for row in numbers], columns=[
+        "Treatment group mean, before", "Comparison pool mean, before", "SMD before",
+        "Treatment group mean, after", "Comparison group mean, after", "SMD after", "Variance ratio after"])
+    shown.insert(0, "Characteristic", [covariate_label(c, labels) for c in balance["covariate"]])
+    return shown
+
+
 def love_plot(balance: pd.DataFrame, *, threshold: float = SMD_THRESHOLD, source: str | None = None,
-              title: str = "Covariate balance before and after matching"):
-    """Love plot: absolute SMD per covariate before and after matching, with the threshold line."""
+              labels: Mapping[str, str] | None = None,
+              title: str = "Covariate balance before and after matching (absolute SMD)"):
+    """Love plot: absolute SMD per covariate before and after matching, with the threshold line.
+
+    ``labels`` maps covariate columns to the names shown (see :func:`covariate_label`).
+    """
     from ..plotting import PALETTE, figure
 
     n = len(balance)
-    fig, ax = figure(title, "Absolute standardised mean difference (SD units)", "Covariate", source=source,
+    fig, ax = figure(title, "Absolute standardised mean difference (SD units)", "Characteristic", source=source,
                      figsize=(8.0, 1.2 + 0.38 * n))
     y = np.arange(n)[::-1]
     ax.scatter(np.abs(balance["SMD before"]), y, color=PALETTE[1], marker="o", label="Before matching", zorder=3)
     ax.scatter(np.abs(balance["SMD after"]), y, color=PALETTE[0], marker="s", label="After matching", zorder=3)
     ax.axvline(threshold, color="#555555", linestyle="--", linewidth=1, label=f"Threshold {threshold:g}")
     ax.set_yticks(y)
-    ax.set_yticklabels(balance["covariate"])
+    ax.set_yticklabels([covariate_label(c, labels) for c in balance["covariate"]])
     ax.set_xlim(left=0)
     ax.legend(loc="lower right")
     if source:
@@ -659,16 +711,23 @@ def _num(x: float, dp: int) -> str:
     return "0" if float(text.replace(",", "")) == 0 else text
 
 
+def _p_text(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
 def jdl_statement(effect: Mapping, *, measure: str, per_100: str | None = None, unit: str = "",
-                  service: str = "the service", dp: int = 1) -> str:
+                  service: str = "the service", dp: int = 1, words: Sequence[str] = ("lower", "higher")) -> str:
     """The Justice Data Lab sentence for one effect (output of :func:`estimate_effect`).
 
     ``measure`` names the outcome ("one-year proven re-offending rate"); ``per_100`` (binary rate or
     a count per person) completes "For any 100 typical people in the comparison group, N ...",
     e.g. "committed a proven re-offence" or "proven re-offences were committed". ``unit`` follows
     a continuous difference (e.g. "days"). When the interval includes zero the sentence says there
-    is no significant difference.
+    is no significant difference. ``words`` describe a negative and a positive difference in that
+    interval (e.g. ("shorter", "longer") for a time). The two-sided test's p-value is quoted when
+    ``effect`` has one.
     """
+    p = effect.get("p value")
     lo, hi, kind = effect["low"], effect["high"], effect["kind"]
     scale, what = (100.0, " percentage points") if kind == "binary" else (1.0, f" {unit}" if unit else "")
     lo_s, hi_s = lo * scale, hi * scale
@@ -676,12 +735,14 @@ def jdl_statement(effect: Mapping, *, measure: str, per_100: str | None = None, 
         direction = "reduction" if hi < 0 else "increase"
         a, b = sorted([abs(lo_s), abs(hi_s)])
         text = (f"The analysis indicates that {service} led to a{'n' if direction == 'increase' else ''} {direction} "
-                f"in the {measure} of between {_num(a, dp)} and {_num(b, dp)}{what} (95% confidence interval).")
+                f"in the {measure} of between {_num(a, dp)} and {_num(b, dp)}{what} (95% confidence interval"
+                + (f"; the difference is statistically significant, {_p_text(p)})." if p is not None else ")."))
     else:
         text = (f"The analysis shows no significant difference in the {measure}: the 95% confidence interval runs "
-                f"from {_num(abs(lo_s), dp)}{what} {'lower' if lo_s < 0 else 'higher'} to "
-                f"{_num(abs(hi_s), dp)}{what} {'higher' if hi_s >= 0 else 'lower'} for the treatment group, "
-                f"so {service} may have had no effect on it.")
+                f"from {_num(abs(lo_s), dp)}{what} {words[0] if lo_s < 0 else words[1]} to "
+                f"{_num(abs(hi_s), dp)}{what} {words[1] if hi_s >= 0 else words[0]} for the treatment group"
+                + (f" ({_p_text(p)}, not significant at the 5% level)" if p is not None else "")
+                + f", so {service} may have had no effect on it.")
     if per_100 is not None:
         c, t = effect["comparison mean"] * 100, effect["treated mean"] * 100
         text += (f" For any 100 typical people in the comparison group, {_num(c, 0)} {per_100}; "
@@ -692,8 +753,8 @@ def jdl_statement(effect: Mapping, *, measure: str, per_100: str | None = None, 
 def effects_display(effects: pd.DataFrame, labels: Mapping[str, str] | None = None, dp: int = 1) -> pd.DataFrame:
     """Effects as a reader's table: binary outcomes in % and percentage points, others as numbers.
 
-    Columns: outcome, treated people, comparison people (counts, for disclosure control), treated,
-    comparison, difference, 95% CI, p value.
+    Columns: Outcome, People in each group (counts, for disclosure control), the two groups' values,
+    Difference (treatment minus comparison), 95% confidence interval, p-value (two-sided test).
     """
     labels = labels or {}
     rows = []
@@ -702,16 +763,53 @@ def effects_display(effects: pd.DataFrame, labels: Mapping[str, str] | None = No
         f = (lambda v: f"{100 * v:.{dp}f}%") if binary else (lambda v: f"{v:,.{dp + 1}f}")
         d = (lambda v: f"{100 * v:+.{dp}f} pp") if binary else (lambda v: f"{v:+,.{dp + 1}f}")
         rows.append({
-            "outcome": labels.get(e["outcome"], e["outcome"]),
-            "treated people": e["treated people"],
-            "comparison people": e["comparison people"],
-            "treated": f(e["treated mean"]),
-            "comparison": f(e["comparison mean"]),
-            "difference": d(e["difference"]),
-            "95% CI": f"{d(e['low'])} to {d(e['high'])}",
-            "p value": "<0.001" if e["p value"] < 0.001 else f"{e['p value']:.3f}",
+            "Outcome": labels.get(e["outcome"], e["outcome"]),
+            "People, treatment group": e["treated people"],
+            "People, comparison group": e["comparison people"],
+            "Treatment group": f(e["treated mean"]),
+            "Comparison group": f(e["comparison mean"]),
+            "Difference": d(e["difference"]),
+            "95% confidence interval": f"{d(e['low'])} to {d(e['high'])}",
+            "p-value": "<0.001" if e["p value"] < 0.001 else f"{e['p value']:.3f}",
         })
     return pd.DataFrame(rows)
+
+
+def recovery_table(truth: float, matched: Mapping, unadjusted: Mapping) -> pd.DataFrame:
+    """A known true effect on a binary outcome (synthetic data) next to the matched and unadjusted
+    estimates (outputs of :func:`estimate_effect`), in percentage points, and whether each 95%
+    interval contains it."""
+    pp = lambda v: f"{100 * v:+.1f} pp"  # noqa: E731
+    rows = [("True effect on the treated (known: set in the synthetic data)", pp(truth), "none: known exactly", "")]
+    for name, e in (("Matched comparison (this report's estimate)", matched),
+                    ("Unadjusted comparison (everyone treated against everyone untreated)", unadjusted)):
+        rows.append((name, pp(e["difference"]), f"{pp(e['low'])} to {pp(e['high'])}",
+                     "yes" if e["low"] <= truth <= e["high"] else "no"))
+    return pd.DataFrame(rows, columns=["Comparison", "Difference in the rate", "95% confidence interval",
+                                       "Interval contains the true effect?"])
+
+
+def recovery_plot(truth: float, matched: Mapping, unadjusted: Mapping, *, measure: str, source: str | None = None):
+    """Point-and-interval chart of the matched and unadjusted estimates against the known true effect."""
+    from ..plotting import PALETTE, figure
+
+    fig, ax = figure("Known true effect and the estimates (percentage points)",
+                     f"Difference in the {measure}, treatment minus comparison (percentage points)", "Comparison",
+                     source=source, figsize=(8.0, 3.2))
+    est = [unadjusted, matched]
+    y = np.arange(len(est))
+    mid = np.array([100 * e["difference"] for e in est])
+    lo = mid - np.array([100 * e["low"] for e in est])
+    hi = np.array([100 * e["high"] for e in est]) - mid
+    ax.errorbar(mid, y, xerr=[lo, hi], fmt="s", color=PALETTE[0], capsize=4, label="Estimate with 95% interval")
+    ax.axvline(100 * truth, color=PALETTE[1], linewidth=2, label=f"True effect ({100 * truth:+.1f} pp)")
+    ax.axvline(0, color="#555555", linestyle=":", linewidth=1, label="No difference")
+    ax.set_yticks(y)
+    ax.set_yticklabels(["Unadjusted comparison", "Matched comparison"])
+    ax.set_ylim(-0.6, len(est) - 0.4)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=3, frameon=False)
+    fig.tight_layout(rect=(0, 0.05 if source else 0, 1, 1))
+    return fig, ax
 
 
 # --------------------------------------------------------------------------------------------
@@ -736,9 +834,9 @@ class MatchedComparison:
         m = self.matching
         return pd.DataFrame(
             {
-                "stage": ["treatment group submitted", "treatment group matched", "comparison pool",
-                          "comparison people used"],
-                "people": [m.n_treated, m.n_matched_treated, int((~m.treated).sum()), m.n_controls_used],
+                "Stage": ["Treatment group submitted", "Treatment group matched", "Comparison pool",
+                          "Comparison people used"],
+                "People": [m.n_treated, m.n_matched_treated, int((~m.treated).sum()), m.n_controls_used],
             }
         )
 
