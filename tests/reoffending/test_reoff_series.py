@@ -69,7 +69,7 @@ def test_plot_over_time_lines_and_labels(long):
                                 ylabel="Reoffenders (% of cohort)", source="MoJ")
     ax = fig.axes[0]
     assert len(ax.lines) == 4 and ax.get_title(loc="left") == "Rate"
-    lines = {l.get_label(): l for l in ax.lines}
+    lines = {line.get_label(): line for line in ax.lines}
     assert lines["Adult, old"].get_color() == lines["Adult, new"].get_color()
     assert lines["Adult, old"].get_linestyle() != lines["Adult, new"].get_linestyle()
     assert max(lines["Adult, old"].get_ydata()) < 30  # percentages, adults about 25%
