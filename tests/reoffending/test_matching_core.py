@@ -152,21 +152,22 @@ def test_minimum_group_size_refusal_and_override():
     t_idx = np.flatnonzero(df["treated"] == 1)
     small = df.drop(index=t_idx[59:])
     assert (small["treated"] == 1).sum() == 59
-    with pytest.raises(GroupTooSmall, match="59 people, below the minimum of 60"):
+    with pytest.raises(GroupTooSmall, match="59 people, below the minimum of 60 .* lower the parameter min_group_size"):
         M.matched_comparison(small, "treated", ["x1", "x2"], ["y"])
     res = M.matched_comparison(small, "treated", ["x1", "x2"], ["y"], min_group_size=30)
     assert res.flags and "lowered" in res.flags[0] and "30" in res.flags[0]
+    assert res.flags == [M.minimum_group_flag(30)]
     full = M.matched_comparison(df, "treated", ["x1", "x2"], ["y"])
-    assert full.flags == []
+    assert full.flags == [] and M.minimum_group_flag(60) is None
 
 
 @pytest.mark.parametrize(
     "change, error, message",
     [
-        (lambda d: d.drop(columns="x2"), M.MatchingError, "x2"),
-        (lambda d: d.assign(treated=d["treated"].replace({1: 2})), M.MatchingError, "must be 0/1"),
+        (lambda d: d.drop(columns="x2"), M.MatchingError, "no column 'x2' .named in the parameter covariates."),
+        (lambda d: d.assign(treated=d["treated"].replace({1: 2})), M.MatchingError, r"must hold only 0 and 1; data row \d+ .* holds 2$"),
         (lambda d: d.assign(x2=1), M.MatchingError, "single value"),
-        (lambda d: d.assign(x1=d["x1"].where(d.index != 5)), M.MatchingError, "row 5"),
+        (lambda d: d.assign(x1=d["x1"].where(d.index != 5)), M.MatchingError, "data row 6 "),
         (lambda d: d.assign(x1=d["x1"].astype(str)), M.MatchingError, "not numeric"),
         (lambda d: d.assign(y=d["y"].astype(float).where(d.index != 3)), M.MatchingError, "outcome column 'y'"),
         (lambda d: d.assign(treated=0), M.MatchingError, "only one group"),
@@ -203,7 +204,7 @@ def test_numeric_columns_from_text_and_display_table():
     out = M.numeric_columns(df, ["x1", "treated"])
     assert np.isnan(out.loc[2, "x1"]) and out["treated"].dtype == float
     df.loc[4, "x2"] = "abc"
-    with pytest.raises(M.MatchingError, match="column 'x2' row 4: 'abc' is not a number"):
+    with pytest.raises(M.MatchingError, match="column 'x2' data row 5 .* 'abc' is not a number"):
         M.numeric_columns(df, ["x2"])
     eff = {"outcome": "y", "kind": "binary", "treated people": 100, "comparison people": 100, "treated mean": 0.18,
            "comparison mean": 0.23, "difference": -0.05, "low": -0.08, "high": -0.02, "p value": 0.0004}

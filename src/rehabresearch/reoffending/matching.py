@@ -80,6 +80,30 @@ class NoOverlapError(MatchingError):
 # --------------------------------------------------------------------------------------------
 # Input checks
 # --------------------------------------------------------------------------------------------
+def _value_text(value) -> str:
+    """A cell value for an error message: numbers plainly (2, 0.5), text quoted."""
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return f"{float(value):g}"
+    return repr(value)
+
+
+def check_columns(df: pd.DataFrame, **named: str | Sequence[str]) -> None:
+    """Raise :class:`MatchingError` naming each missing column and the parameter that names it.
+
+    ``named`` maps a parameter name to a column or list of columns, e.g.
+    ``check_columns(df, treatment="treated", covariates=["age", "female"])``.
+    """
+    problems = []
+    for param, cols in named.items():
+        for c in [cols] if isinstance(cols, str) else list(cols):
+            if c not in df.columns:
+                problems.append(f"column {c!r} (named in the parameter {param})")
+    if problems:
+        raise MatchingError(f"the data has no {'; no '.join(problems)}; its columns are: {', '.join(map(str, df.columns))}")
+
+
 def _require_columns(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
@@ -103,8 +127,8 @@ def _numeric_column(df: pd.DataFrame, column: str, what: str, allow_missing: boo
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
             raise MatchingError(
-                f"{what} column {column!r} has {int(bad.sum())} missing or infinite value(s); first at row {row} "
-                f"(index {df.index[row]!r})"
+                f"{what} column {column!r} has {int(bad.sum())} missing or infinite value(s); the first is in data "
+                f"row {row + 1} (counting from 1, header not counted)"
             )
     return values
 
@@ -117,7 +141,8 @@ def treatment_indicator(df: pd.DataFrame, treatment: str) -> np.ndarray:
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise MatchingError(
-            f"treatment column {treatment!r} must be 0/1; row {row} holds {df[treatment].iloc[row]!r}"
+            f"treatment column {treatment!r} must hold only 0 and 1; data row {row + 1} (counting from 1, header not "
+            f"counted) holds {_value_text(df[treatment].iloc[row])}"
         )
     t = values == 1
     if t.all() or not t.any():
@@ -140,7 +165,8 @@ def numeric_columns(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
         bad = values.isna().to_numpy() & out[c].notna().to_numpy()
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
-            raise MatchingError(f"column {c!r} row {row}: {out[c].iloc[row]!r} is not a number")
+            raise MatchingError(f"column {c!r} data row {row + 1} (counting from 1, header not counted): "
+                                f"{out[c].iloc[row]!r} is not a number")
         out[c] = values.astype(float)
     return out
 
@@ -841,6 +867,24 @@ class MatchedComparison:
         )
 
 
+def minimum_group_flag(min_group_size: int) -> str | None:
+    """The sentence a report must show when the minimum treatment group is below the JDL's 60, else None."""
+    if min_group_size >= JDL_MINIMUM_GROUP:
+        return None
+    return (f"The minimum treatment group was lowered from the Justice Data Lab's {JDL_MINIMUM_GROUP} to "
+            f"{min_group_size} people; results for small groups are imprecise and less protected against disclosure.")
+
+
+def _require_group(n: int, minimum: int, what: str) -> None:
+    """Refuse a group below ``minimum``, saying which parameter lowers it."""
+    if n < minimum:
+        raise disclosure.GroupTooSmall(
+            f"the {what} has {n} people, below the minimum of {minimum}"
+            + (" (the Justice Data Lab's pilot minimum)" if minimum == JDL_MINIMUM_GROUP else "")
+            + "; to analyse it anyway, lower the parameter min_group_size explicitly and the report will say so"
+        )
+
+
 def matched_comparison(
     df: pd.DataFrame,
     treatment: str,
@@ -856,6 +900,7 @@ def matched_comparison(
     seed: int | np.random.Generator = 0,
     smd_threshold: float = SMD_THRESHOLD,
     level: float = 0.95,
+    labels: Mapping[str, str] | None = None,
 ) -> MatchedComparison:
     """Fit the propensity score, match, check balance and support, and estimate each outcome's effect.
 
@@ -864,24 +909,21 @@ def matched_comparison(
     and are analysed among people with a value. ``exact`` names columns to match exactly on.
     ``min_group_size`` (default 60, the JDL pilot minimum) applies to the submitted and matched
     treatment group; lowering it below 60 is allowed but recorded in ``flags`` for the report to state.
+    ``labels`` names covariates in the warnings (see :func:`covariate_label`).
     """
     outcome_kinds = dict(outcomes) if isinstance(outcomes, Mapping) else {o: None for o in outcomes}
     if not outcome_kinds:
         raise MatchingError("no outcome column named")
-    _require_columns(df, [treatment, *covariates, *outcome_kinds, *exact], "matched comparison")
+    check_columns(df, treatment=treatment, covariates=covariates, outcomes=list(outcome_kinds), exact=exact)
     unknown = [c for c in among_observed if c not in outcome_kinds]
     if unknown:
         raise MatchingError(f"among_observed names {unknown}, which are not outcomes")
     if not (isinstance(min_group_size, (int, np.integer)) and min_group_size >= 1):
         raise MatchingError(f"min_group_size must be a whole number of at least 1, got {min_group_size!r}")
-    flags = []
-    if min_group_size < JDL_MINIMUM_GROUP:
-        flags.append(
-            f"The minimum treatment group was lowered from the Justice Data Lab's {JDL_MINIMUM_GROUP} to "
-            f"{min_group_size} people; results for small groups are imprecise and less protected against disclosure."
-        )
+    flag = minimum_group_flag(min_group_size)
+    flags = [flag] if flag else []
     treated = treatment_indicator(df, treatment)
-    disclosure.require_group_size(int(treated.sum()), min_group_size, "treatment group")
+    _require_group(int(treated.sum()), min_group_size, "treatment group")
     fit = fit_propensity(df, treatment, covariates)
     if not fit.converged:
         raise NoOverlapError(
@@ -896,7 +938,7 @@ def matched_comparison(
     m = match(fit.logit, treated, ratio=ratio, replace=replace, caliper_sd=caliper_sd, strata=strata, rng=seed)
     if m.n_matched_treated == 0:
         raise NoOverlapError("no treated person has a comparison within the caliper; the groups do not overlap")
-    disclosure.require_group_size(m.n_matched_treated, min_group_size, "matched treatment group")
+    _require_group(m.n_matched_treated, min_group_size, "matched treatment group")
     dropped = m.n_treated - m.n_matched_treated
     if dropped:
         warnings.append(
@@ -906,7 +948,11 @@ def matched_comparison(
     balance = balance_table(df, covariates, m, fit.logit, smd_threshold)
     bad = balance.loc[balance["imbalanced after"], "covariate"].tolist()
     if bad:
-        warnings.append(f"Covariates still imbalanced after matching (|SMD| > {smd_threshold:g}): {', '.join(bad)}.")
+        warnings.append(
+            f"Characteristics still imbalanced after matching (absolute standardised mean difference above "
+            f"{smd_threshold:g}, Table 4): {'; '.join(covariate_label(c, labels) for c in bad)}. The matched groups "
+            "still differ on these, so the estimates may be biased; consider a narrower caliper or more comparison people."
+        )
     effects = pd.DataFrame([
         estimate_effect(df, o, m, kind=k, among_observed=o in among_observed, level=level)
         for o, k in outcome_kinds.items()
