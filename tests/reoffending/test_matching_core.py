@@ -210,7 +210,7 @@ def test_numeric_columns_from_text_and_display_table():
            "comparison mean": 0.23, "difference": -0.05, "low": -0.08, "high": -0.02, "p value": 0.0004}
     row = M.effects_display(pd.DataFrame([eff]), {"y": "Proven reoffending"}).iloc[0]
     assert (row["Outcome"], row["Treatment group"], row["Difference"], row["95% confidence interval"],
-            row["p-value"]) == ("Proven reoffending", "18.0%", "-5.0 pp", "-8.0 pp to -2.0 pp", "<0.001")
+            row["p-value"]) == ("Proven reoffending", "18.0%", "-5.0 pp", "-8.0 to -2.0 pp", "<0.001")
 
 
 def test_statement_quotes_the_test_and_custom_words():
@@ -261,6 +261,7 @@ def test_recovery_table_marks_coverage():
     table = M.recovery_table(-0.04, matched, raw)
     assert table["Difference in the rate"].tolist() == ["-4.0 pp", "-4.8 pp", "-11.0 pp"]
     assert table["Interval contains the true effect?"].tolist() == ["", "yes", "no"]
+    assert table["95% confidence interval"].iloc[1] == "-8.3 to -1.3 pp"
     _fig, ax = M.recovery_plot(-0.04, matched, raw, measure="rate", source="test")
     assert "percentage points" in ax.get_title("left") and "percentage points" in ax.get_xlabel()
 

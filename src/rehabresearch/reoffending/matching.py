@@ -795,7 +795,8 @@ def effects_display(effects: pd.DataFrame, labels: Mapping[str, str] | None = No
             "Treatment group": f(e["treated mean"]),
             "Comparison group": f(e["comparison mean"]),
             "Difference": d(e["difference"]),
-            "95% confidence interval": f"{d(e['low'])} to {d(e['high'])}",
+            "95% confidence interval": (f"{100 * e['low']:+.{dp}f} to {100 * e['high']:+.{dp}f} pp" if binary
+                                        else f"{d(e['low'])} to {d(e['high'])}"),
             "p-value": "<0.001" if e["p value"] < 0.001 else f"{e['p value']:.3f}",
         })
     return pd.DataFrame(rows)
@@ -809,7 +810,7 @@ def recovery_table(truth: float, matched: Mapping, unadjusted: Mapping) -> pd.Da
     rows = [("True effect on the treated (known: set in the synthetic data)", pp(truth), "none: known exactly", "")]
     for name, e in (("Matched comparison (this report's estimate)", matched),
                     ("Unadjusted comparison (everyone treated against everyone untreated)", unadjusted)):
-        rows.append((name, pp(e["difference"]), f"{pp(e['low'])} to {pp(e['high'])}",
+        rows.append((name, pp(e["difference"]), f"{100 * e['low']:+.1f} to {100 * e['high']:+.1f} pp",
                      "yes" if e["low"] <= truth <= e["high"] else "no"))
     return pd.DataFrame(rows, columns=["Comparison", "Difference in the rate", "95% confidence interval",
                                        "Interval contains the true effect?"])
