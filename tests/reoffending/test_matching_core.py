@@ -301,3 +301,14 @@ def test_with_replacement_respects_strata_and_caliper():
     np.testing.assert_array_equal(sex[m.pair_treated], sex[m.pair_control])
     logit = res.propensity.logit
     assert np.abs(logit[m.pair_treated] - logit[m.pair_control]).max() <= m.caliper
+
+
+def test_outcome_wording_defaults_and_errors():
+    text = {"days": ["time to first reoffence", None, "days", "shorter", "longer"], "y": ["rate", "reoffended", ""]}
+    assert M.outcome_wording("days", text) == {"measure": "time to first reoffence", "per_100": None, "unit": "days",
+                                               "words": ("shorter", "longer")}
+    assert M.outcome_wording("y", text)["words"] == ("lower", "higher")
+    assert M.outcome_wording("score", text) == {"measure": "'score' outcome", "per_100": None, "unit": "",
+                                                "words": ("lower", "higher")}
+    with pytest.raises(M.MatchingError, match="outcome_text for 'y' must be"):
+        M.outcome_wording("y", {"y": ["rate", None]})

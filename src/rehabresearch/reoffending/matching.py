@@ -776,6 +776,24 @@ def jdl_statement(effect: Mapping, *, measure: str, per_100: str | None = None, 
     return text
 
 
+def outcome_wording(outcome: str, outcome_text: Mapping[str, Sequence] | None = None) -> dict:
+    """How a report words one outcome, as keyword arguments for :func:`jdl_statement`.
+
+    ``outcome_text[outcome]`` is ``[measure, per_100, unit]`` or ``[measure, per_100, unit, lower, higher]``
+    (the words for a negative and a positive difference); an outcome without an entry is named by its
+    column ("the 'score' outcome"), with no "for any 100" sentence and no unit.
+    """
+    spec = list((outcome_text or {}).get(outcome, ()))
+    if spec and len(spec) not in (3, 5):
+        raise MatchingError(
+            f"outcome_text for {outcome!r} must be [measure, 'for any 100' wording or None, unit] or those three "
+            f"plus the words for a negative and a positive difference; got {spec!r}"
+        )
+    measure, per_100, unit = spec[:3] if spec else (f"'{outcome}' outcome", None, "")
+    words = tuple(spec[3:5]) if len(spec) == 5 else ("lower", "higher")
+    return {"measure": measure, "per_100": per_100, "unit": unit or "", "words": words}
+
+
 def effects_display(effects: pd.DataFrame, labels: Mapping[str, str] | None = None, dp: int = 1) -> pd.DataFrame:
     """Effects as a reader's table: binary outcomes in % and percentage points, others as numbers.
 
