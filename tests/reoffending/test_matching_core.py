@@ -312,3 +312,15 @@ def test_outcome_wording_defaults_and_errors():
                                                 "words": ("lower", "higher")}
     with pytest.raises(M.MatchingError, match="outcome_text for 'y' must be"):
         M.outcome_wording("y", {"y": ["rate", None]})
+
+
+def test_recovery_statement_says_whether_each_interval_contains_the_truth():
+    matched = {"difference": -0.048, "low": -0.083, "high": -0.013}
+    raw = {"difference": -0.11, "low": -0.134, "high": -0.085}
+    text = M.recovery_statement(-0.04, matched, raw)
+    assert "matched estimate is -4.8 percentage points (95% CI -8.3 to -1.3), which contains the true effect" in text
+    assert text.endswith("which does not: it is biased by who the service took on.")
+    wide = {"difference": -0.083, "low": -0.145, "high": -0.011}
+    assert "whose interval also contains it at this sample size, though it is centred further from it" in (
+        M.recovery_statement(-0.04, matched, wide))
+    assert "does NOT contain" in M.recovery_statement(-0.04, raw, raw)

@@ -834,6 +834,21 @@ def recovery_table(truth: float, matched: Mapping, unadjusted: Mapping) -> pd.Da
                                        "Interval contains the true effect?"])
 
 
+def recovery_statement(truth: float, matched: Mapping, unadjusted: Mapping) -> str:
+    """The known-effect check in words: does each 95% interval (rates, in percentage points) contain the truth?"""
+    pp = lambda v: f"{100 * v:.1f} percentage points"  # noqa: E731
+    inside = lambda e: e["low"] <= truth <= e["high"]  # noqa: E731
+    text = (f"The synthetic cohort's true effect of the service on the treated is {pp(truth)}. The matched estimate is "
+            f"{pp(matched['difference'])} (95% CI {100 * matched['low']:.1f} to {100 * matched['high']:.1f}), which "
+            f"{'contains' if inside(matched) else 'does NOT contain'} the true effect. The unadjusted difference is "
+            f"{pp(unadjusted['difference'])} (95% CI {100 * unadjusted['low']:.1f} to {100 * unadjusted['high']:.1f}), ")
+    if inside(unadjusted):
+        return text + ("whose interval also contains it at this sample size, though it is centred further from it "
+                       if abs(unadjusted["difference"] - truth) > abs(matched["difference"] - truth) else
+                       "whose interval also contains it ") + "(the service took people less likely to reoffend anyway)."
+    return text + "which does not: it is biased by who the service took on."
+
+
 def recovery_plot(truth: float, matched: Mapping, unadjusted: Mapping, *, measure: str, source: str | None = None):
     """Point-and-interval chart of the matched and unadjusted estimates against the known true effect."""
     from ..plotting import PALETTE, figure
