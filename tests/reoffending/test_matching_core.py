@@ -240,7 +240,7 @@ def test_balance_display_plain_names_and_no_negative_zero():
     _fig, ax = M.love_plot(balance, labels={"age": "Age (years)"})
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Propensity score (log-odds)", "Prior offences",
                                                             "Age (years)"]
-    assert "(absolute SMD)" in ax.get_title("left")
+    assert "(absolute SMD, SD units)" in ax.get_title("left")
 
 
 def test_support_statement_in_words():

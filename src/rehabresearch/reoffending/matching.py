@@ -623,7 +623,7 @@ def balance_display(balance: pd.DataFrame, labels: Mapping[str, str] | None = No
 
 def love_plot(balance: pd.DataFrame, *, threshold: float = SMD_THRESHOLD, source: str | None = None,
               labels: Mapping[str, str] | None = None,
-              title: str = "Covariate balance before and after matching (absolute SMD)"):
+              title: str = "Balance before and after matching (absolute SMD, SD units)"):
     """Love plot: absolute SMD per covariate before and after matching, with the threshold line.
 
     ``labels`` maps covariate columns to the names shown (see :func:`covariate_label`).
