@@ -324,3 +324,14 @@ def test_recovery_statement_says_whether_each_interval_contains_the_truth():
     assert "whose interval also contains it at this sample size, though it is centred further from it" in (
         M.recovery_statement(-0.04, matched, wide))
     assert "does NOT contain" in M.recovery_statement(-0.04, raw, raw)
+
+
+def test_load_data_csv_catalog_and_unknown(tmp_path):
+    df = _data(n=200)
+    path = tmp_path / "service.CSV"
+    df.to_csv(path, index=False)
+    assert M.load_data(str(path)).shape == df.shape
+    cohort = M.load_data("synthetic_jdl_cohort", {"n": 500, "seed": 1})
+    assert len(cohort) == 500 and cohort.attrs["synthetic"]
+    with pytest.raises(M.MatchingError, match="'service.xlsx' is neither a CSV file .* nor a dataset in the catalog"):
+        M.load_data("service.xlsx")

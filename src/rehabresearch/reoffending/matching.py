@@ -89,6 +89,22 @@ def _value_text(value) -> str:
     return repr(value)
 
 
+def load_data(data: str, data_kwargs: Mapping | None = None) -> pd.DataFrame:
+    """The data a report analyses: a user's CSV (``data`` is a path ending in .csv, relative to the
+    project root or absolute) or a catalog dataset by name (``data_kwargs`` go to the generator of a
+    synthetic one and are otherwise ignored)."""
+    from .. import catalog
+
+    if str(data).lower().endswith(".csv"):
+        return catalog.load_csv(data)
+    if data not in catalog.datasets():
+        raise MatchingError(
+            f"data {data!r} is neither a CSV file (a path ending in .csv) nor a dataset in the catalog "
+            f"({', '.join(catalog.datasets())})"
+        )
+    return catalog.load(data, **(dict(data_kwargs or {}) if catalog.get(data).kind == "synthetic" else {}))
+
+
 def check_columns(df: pd.DataFrame, **named: str | Sequence[str]) -> None:
     """Raise :class:`MatchingError` naming each missing column and the parameter that names it.
 
