@@ -335,3 +335,13 @@ def test_load_data_csv_catalog_and_unknown(tmp_path):
     assert len(cohort) == 500 and cohort.attrs["synthetic"]
     with pytest.raises(M.MatchingError, match="'service.xlsx' is neither a CSV file .* nor a dataset in the catalog"):
         M.load_data("service.xlsx")
+
+
+def test_matching_rules_sentence():
+    assert M.matching_rules(0.2, 0.1224, 1, False, ["female"], {"female": "Female (share)"}) == (
+        "Caliper 0.2 standard deviations of the logit of the propensity score (0.122 on the logit scale); "
+        "1 comparison person per treated person; a comparison person may not be used more than once; "
+        "exact matching on Female (share).")
+    assert M.matching_rules(None, None, 3, True, []) == (
+        "No caliper; 3 comparison people per treated person; a comparison person may be used more than once; "
+        "no exact matching.")

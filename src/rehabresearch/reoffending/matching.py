@@ -925,6 +925,20 @@ def minimum_group_flag(min_group_size: int) -> str | None:
             f"{min_group_size} people; results for small groups are imprecise and less protected against disclosure.")
 
 
+def matching_rules(caliper_sd: float | None, caliper: float | None, ratio: int, replace: bool, exact: Sequence[str],
+                   labels: Mapping[str, str] | None = None) -> str:
+    """The matching rules in one sentence, for a table note (``caliper`` on the logit scale, from :class:`MatchResult`)."""
+    parts = [
+        "no caliper" if caliper_sd is None else
+        f"caliper {caliper_sd:g} standard deviations of the logit of the propensity score ({caliper:.3f} on the logit scale)",
+        f"{ratio} comparison {'person' if ratio == 1 else 'people'} per treated person",
+        f"a comparison person {'may' if replace else 'may not'} be used more than once",
+        ("exact matching on " + ", ".join(covariate_label(c, labels) for c in exact)) if exact else "no exact matching",
+    ]
+    text = "; ".join(parts) + "."
+    return text[:1].upper() + text[1:]
+
+
 def _require_group(n: int, minimum: int, what: str) -> None:
     """Refuse a group below ``minimum``, saying which parameter lowers it."""
     if n < minimum:
