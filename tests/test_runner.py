@@ -104,7 +104,9 @@ def test_failing_notebook_fails_the_command_and_replaces_the_old_report(project,
     record = json.loads((report / "run.json").read_text())
     assert record["status"] == "failed" and "boom" in record["error"]
     assert not (report / "results.json").exists(), "no stale results may survive a failed run"
-    assert "failed" in (report / "index.html").read_text()
+    page = (report / "index.html").read_text()
+    assert "failed" in page and "The report stopped here" in page
+    assert "Traceback" not in page and "x squared is" not in page, "nothing after the failing cell is shown"
     assert "status-failed" in (project / "reports" / "index.html").read_text()
     assert not [p for p in (project / "reports").iterdir() if p.name.startswith(".")], "no staging left behind"
 

@@ -66,7 +66,11 @@ def fmt_ci(lo: float, hi: float, dp: int = 1, pct: bool = True, level: float = 0
     return f"{100 * level:g}% CI {f(lo)} to {f(hi)}"
 
 
-_NUMERIC_CELL = re.compile(r"^\s*(\[c\]|[-−+]?\s*[£$]?\s*[-−]?[\d.,]+)")
+_NUMBER = r"[-−+]?\s*[£$]?\s*[-−]?\d[\d,]*(?:\.\d+)?\s*(?:%|k|m|bn|pp|x|×)?"
+#: A cell that is a number, a suppressed count, or a number with its interval ("0.69 (0.62 to 0.75)").
+_NUMERIC_CELL = re.compile(
+    rf"^\s*(?:\[c\]|<\s*0?\.\d+|{_NUMBER}(?:\s*\(\s*{_NUMBER}\s+to\s+{_NUMBER}\s*\))?|{_NUMBER}\s+to\s+{_NUMBER})\s*$"
+)
 
 
 def _html_table(shown: pd.DataFrame, caption: str) -> str:
@@ -82,10 +86,24 @@ def _html_table(shown: pd.DataFrame, caption: str) -> str:
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
+def figure_description(fig) -> str:
+    """Alternative text for a figure: its title, then each panel's title and axis labels."""
+    parts = [fig._suptitle.get_text()] if getattr(fig, "_suptitle", None) else []
+    for ax in fig.axes:
+        title = " ".join(t for t in (ax.get_title("left"), ax.get_title(), ax.get_title("right")) if t)
+        labels = "; ".join(f"{axis}: {label}" for axis, label in (("x", ax.get_xlabel()), ("y", ax.get_ylabel())) if label)
+        panel = ". ".join(p for p in (title, labels) if p)
+        if panel:
+            parts.append(panel)
+    return ". ".join(parts) or "Figure"
+
+
 def _plain(value: Any, unit: str | None = None) -> str:
     """A headline value for the closing table: proportions as %, floats to 4 significant figures,
     counts with separators."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if not isinstance(value, (int, float)):
         return str(value)
     if unit in ("proportion", "share") and -1 <= value <= 1:
         return f"{100 * value:.1f}%"
@@ -199,10 +217,15 @@ class Report:
         self._show(Markdown(f"> **Caveat.** {text}"))
 
     def figure(self, fig) -> None:
-        """Show a finished figure (embedded as PNG) and close it."""
-        import matplotlib.pyplot as plt
+        """Show a finished figure (embedded as PNG, with its titles and axis labels as alternative text) and close it."""
+        import io as _bytes_io
 
-        self._show(fig)
+        import matplotlib.pyplot as plt
+        from IPython.display import Image
+
+        buffer = _bytes_io.BytesIO()
+        fig.savefig(buffer, format="png", bbox_inches="tight")
+        self._show(Image(data=buffer.getvalue(), format="png", metadata={"alt": figure_description(fig)}))
         plt.close(fig)
 
     # -- machine-readable results -------------------------------------------

@@ -357,8 +357,15 @@ def render_html(notebook_path: Path, target: Path, record: dict) -> None:
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(notebook_path, as_version=4)
-    nb.cells = [c for c in nb.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])
-                and "parameters" not in c.get("metadata", {}).get("tags", [])]
+    hidden = {"injected-parameters", "parameters", "papermill-error-cell-tag"}
+    nb.cells = [c for c in nb.cells if not hidden & set(c.get("metadata", {}).get("tags", []))]
+    failed_at = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                      and any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
+    if failed_at is not None:  # stop the page where the run stopped; the banner names the error
+        nb.cells = nb.cells[:failed_at] + [nbformat.v4.new_markdown_cell(
+            "**The report stopped here.** A calculation failed (the error is named at the top of the page), "
+            "so nothing below this point was produced. Fix the input or parameter and run the report again."
+        )]
     exporter = HTMLExporter(
         template_name="rehab", extra_template_basedirs=[str(TEMPLATES_DIR)],
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True,
