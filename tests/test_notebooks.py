@@ -59,3 +59,16 @@ def test_notebook_runs_in_quick_profile(name, tmp_path, monkeypatch, external_da
     page = (tmp_path / name / "index.html").read_text()
     assert not re.search(r"""(src|href)=["']https?://""", page), f"{name}: page loads something from the network"
     assert "Traceback" not in page, f"{name}: a traceback reached the rendered page"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("name", ["contact_tiers", "contract_sensitivity", "matched_comparison"])
+def test_seeded_reports_reproduce_their_numbers(name, tmp_path, monkeypatch):
+    """Two runs of a report that draws random numbers give byte-identical results.json."""
+    outputs = []
+    for attempt in ("first", "second"):
+        monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path / attempt)
+        result = runner.run_notebook(runner.find(name), "quick", progress=lambda *_: None)
+        assert result.status == "ok", result.error
+        outputs.append((tmp_path / attempt / name / "results.json").read_text())
+    assert outputs[0] == outputs[1]
