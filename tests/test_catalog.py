@@ -79,6 +79,13 @@ def test_fetch_from_mirror_verifies_and_load_drops_identifiers(fake_external):
     assert catalog.LOADED["fake"] == catalog.get("fake").sha256
 
 
+def test_user_csv_loses_the_house_list_of_direct_identifiers_and_its_own(tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("Postcode,date_of_birth,nickname,age\nAB1 2CD,1990-01-01,Al,30\n")
+    df = catalog.load_csv(path, identifiers=("nickname",))
+    assert list(df.columns) == ["age"]
+
+
 def test_sha_mismatch_keeps_nothing(fake_external):
     (fake_external / "mirror" / "sub" / "f.csv").write_bytes(b"id,name,people\n1,Ann,99\n")
     with pytest.raises(catalog.ChecksumError, match="was not kept"):

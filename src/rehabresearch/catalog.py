@@ -12,7 +12,7 @@ Each dataset has one YAML entry in ``data/catalog/<name>.yaml``::
     sha256: a47a...
     licence: Open Government Licence v3.0
     source: [{document: ..., section: ...}]
-    identifiers: [name, dob]  # direct identifiers, dropped at load
+    identifiers: [name, dob]  # direct identifiers dropped at load, besides disclosure.DIRECT_IDENTIFIERS
     format: csv               # csv | json (json needs json_records: key of the record list)
     schema: {columns: {...}, unique: [...]}
 
@@ -39,7 +39,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from . import paths
+from . import disclosure, paths
 from .io import atomic_path
 from .validation import validate
 
@@ -267,7 +267,7 @@ def load(name: str, *, validate_schema: bool = True, **generator_kwargs: Any) ->
         df = _read_file(ds, path)
         LOADED[name] = digest
         file_label = str(path.relative_to(paths.PROJECT_ROOT)) if path.is_relative_to(paths.PROJECT_ROOT) else str(path)
-    df = df.drop(columns=[c for c in ds.identifiers if c in df.columns])
+    df = disclosure.drop_identifiers(df, extra=ds.identifiers)
     if validate_schema and ds.schema:
         df = validate(df, ds.schema, file=file_label)
     return df
@@ -283,7 +283,7 @@ def load_csv(path: str | os.PathLike, schema: dict | None = None, identifiers: t
     df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     label = path.relative_to(paths.PROJECT_ROOT) if path.is_relative_to(paths.PROJECT_ROOT) else path
     LOADED[str(label)] = sha256_file(path)
-    df = df.drop(columns=[c for c in identifiers if c in df.columns])
+    df = disclosure.drop_identifiers(df, extra=identifiers)
     return validate(df, schema, file=str(path)) if schema else df
 
 

@@ -125,11 +125,6 @@ def apply_mask(df: pd.DataFrame, mask: pd.DataFrame, marker: str = SUPPRESSED) -
     return out
 
 
-def suppress(df: pd.DataFrame, counts: Iterable[str], threshold: int = DEFAULT_THRESHOLD, **kwargs) -> pd.DataFrame:
-    """``df`` with small counts (and whatever would reveal them) replaced by ``[c]``."""
-    return apply_mask(df, suppression_mask(df, counts, threshold, **kwargs))
-
-
 def safe_count(n, threshold: int = DEFAULT_THRESHOLD, *, suppress_zero: bool = False) -> str:
     """A count for a sentence: 'fewer than 10' when it is disclosive, else the number with thousands separators."""
     if n is None or (isinstance(n, float) and np.isnan(n)):
@@ -137,12 +132,3 @@ def safe_count(n, threshold: int = DEFAULT_THRESHOLD, *, suppress_zero: bool = F
     if is_small(n, threshold, suppress_zero)[0]:
         return f"fewer than {threshold}"
     return f"{int(round(float(n))):,}"
-
-
-def require_group_size(n: int, minimum: int, what: str = "group") -> None:
-    """Refuse to analyse a group smaller than ``minimum`` (the Justice Data Lab used 60)."""
-    if n < minimum:
-        raise GroupTooSmall(
-            f"the {what} has {n} people, below the minimum of {minimum}; lower the minimum explicitly "
-            f"if you accept the risk (the report will say so)"
-        )
