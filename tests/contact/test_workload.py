@@ -56,24 +56,3 @@ def test_capacity_and_officers():
     with pytest.raises(ValueError, match="total_points"):
         w.officers_needed(-1, 2070)
 
-
-def test_report_points():
-    assert w.report_points(["standard_court_report", "fast_report", "parole_report"]).tolist() == [138, 65, 120]
-    with pytest.raises(ValueError, match="unknown report type"):
-        w.report_points("oral_report")
-
-
-def test_is_excessive_needs_four_weeks_in_a_row():
-    weeks = np.array([[111, 112, 113, 114, 100, 120], [111, 112, 113, 110, 120, 120]])
-    assert w.is_excessive(weeks).tolist() == [
-        [False, False, False, True, False, False],
-        [False, False, False, False, False, False],
-    ]
-
-
-def test_contact_hours_and_points_to_hours():
-    assert w.contact_hours(["office", "telephone"], [2, 3]).tolist() == [2.0, 1.0]
-    assert w.contact_hours("home_visit", 1, minutes=pd.Series({"home_visit": 90.0})) == 1.5
-    with pytest.raises(ValueError, match="unknown contact type 'carrier_pigeon'"):
-        w.contact_hours("carrier_pigeon")
-    assert w.points_to_hours(2176) == pytest.approx(37.0)

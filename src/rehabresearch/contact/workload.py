@@ -1,9 +1,9 @@
 """Officer workload in the style of the Workload Measurement Tool (WMT): points per case, capacity, officers.
 
-Points per case by tier and case type, report points, the available-points formula and the
-capacity thresholds are the public tool's seed reference data (ministryofjustice/wmt-*, restated in
-the project's reference notes; the live values may differ). Time per contact by type is
-illustrative. All functions are vectorised over arrays/Series and raise ``ValueError`` naming the
+Points per case by tier and case type, the nominal target and the available-points formula are the
+public tool's seed reference data (Probation Service open-source Workload Measurement Tool,
+ministryofjustice/wmt-*; the live values may differ). Time per contact by type is illustrative.
+All functions are vectorised over arrays/Series and raise ``ValueError`` naming the
 bad value and its position.
 """
 
@@ -24,22 +24,11 @@ POINTS = pd.DataFrame(
     index=pd.Index([f"{p}{c}" for p in "ABCD" for c in (3, 2, 1, 0)], name="tier"),
 )
 
-#: Points per report (WMT seed data): standard court report, fast report, parole report.
-REPORT_POINTS = {"standard_court_report": 138, "fast_report": 65, "parole_report": 120}
-
 #: Nominal monthly target points for a full-time (37 h) officer; the same for both officer grades (WMT).
 NOMINAL_TARGET = 2176
 FULL_TIME_HOURS = 37.0
 #: Reductions of the target for trainees by year and for newly qualified officers (WMT).
 GRADE_REDUCTIONS = {"trainee_year1": 0.80, "trainee_year2": 0.60, "trainee_year3": 0.40, "newly_qualified": 0.20}
-#: Capacity above this % for EXCESSIVE_WEEKS weeks in a row counts as excessive (WMT).
-EXCESSIVE_CAPACITY_PERCENT = 110.0
-EXCESSIVE_WEEKS = 4
-#: Average capacity reported for the service: about 120% in 2023, 117% in early 2024 (reference notes).
-SERVICE_CAPACITY_PERCENT = {"2023": 120.0, "early 2024": 117.0}
-#: HM Inspectorate of Probation: quality falls above this many cases per officer.
-HMIP_CASELOAD_QUALITY_THRESHOLD = 50
-
 #: Officer minutes per contact by type, including preparation and recording. ILLUSTRATIVE values
 #: chosen for the microsimulation, not published figures; override them for a real analysis.
 CONTACT_MINUTES = pd.Series(
@@ -65,13 +54,6 @@ def case_points(tier, case_type) -> np.ndarray:
     rows = _lookup(tier_arr, POINTS.index, "tier")
     cols = _lookup(type_arr, POINTS.columns, "case type")
     return POINTS.to_numpy()[rows, cols].reshape(tier_arr.shape)
-
-
-def report_points(report_type) -> np.ndarray:
-    """WMT points per report for each report type (keys of REPORT_POINTS)."""
-    table = pd.Series(REPORT_POINTS)
-    arr = np.asarray(report_type, dtype=object)
-    return table.to_numpy()[_lookup(arr, table.index, "report type")].reshape(arr.shape)
 
 
 def _positive(name: str, values, allow_zero: bool = False) -> np.ndarray:
@@ -119,28 +101,3 @@ def officers_needed(total_points, available_per_officer, target_capacity_percent
     avail = _positive("available_per_officer", available_per_officer)
     target = _positive("target_capacity_percent", target_capacity_percent)
     return total / (avail * target / 100.0)
-
-
-def is_excessive(weekly_capacity_percent, threshold: float = EXCESSIVE_CAPACITY_PERCENT,
-                 weeks: int = EXCESSIVE_WEEKS) -> np.ndarray:
-    """Same shape as the input (last axis = weeks): True at week t when weeks t-weeks+1..t all exceed ``threshold``."""
-    arr = np.asarray(weekly_capacity_percent, dtype=float)
-    over = np.cumsum(arr > threshold, axis=-1)
-    pad = np.zeros(arr.shape[:-1] + (weeks,), dtype=over.dtype)
-    before = np.concatenate([pad, over], axis=-1)[..., : arr.shape[-1]]
-    window = over - before
-    window[..., : weeks - 1] = 0
-    return window == weeks
-
-
-def contact_hours(contact_type, count=1, minutes: pd.Series = CONTACT_MINUTES) -> np.ndarray:
-    """Officer hours for ``count`` contacts of each type, from a minutes-per-contact table (default illustrative)."""
-    arr = np.asarray(contact_type, dtype=object)
-    n = _positive("count", count, allow_zero=True)
-    per = minutes.to_numpy(dtype=float)[_lookup(arr, minutes.index, "contact type")].reshape(arr.shape)
-    return per * n / 60.0
-
-
-def points_to_hours(points, nominal_target: float = NOMINAL_TARGET, full_time_hours: float = FULL_TIME_HOURS):
-    """Weekly contracted hours that ``points`` represent at the nominal target (2,176 points = 37 hours)."""
-    return np.asarray(points, dtype=float) / nominal_target * full_time_hours
