@@ -9,6 +9,7 @@ import yaml
 from rehabresearch import paths
 from rehabresearch.contracts import analysis
 from rehabresearch.contracts.inputs import default_contracts, load_contract
+from rehabresearch.contracts.model import period_table
 from rehabresearch.contracts.montecarlo import simulate
 from rehabresearch.contracts.scenarios import break_even_points
 from rehabresearch.contracts.sensitivity import one_way
@@ -26,7 +27,7 @@ def params():
 def headline(c, p, seed=None):
     c, _ = analysis.with_uncertainty(c)
     mc = simulate(c, 50_000, np.random.default_rng(p["seed"] if seed is None else seed))
-    return analysis.headlines(c, mc, one_way(c), p["high_volume_factor"], p["reserve_level"])
+    return analysis.headlines(c, mc, p["high_volume_factor"], p["reserve_level"])
 
 
 def test_parameters_cell_and_profiles():
@@ -45,7 +46,13 @@ def test_headlines_tell_the_seed_story(lot):
     # Volumes above profile with no extra funding cost the provider money.
     assert h.surplus_high_volume < h.surplus
     # The low year-one value forces redundancies, then the ramp-up forces rehiring.
-    assert h.year_one_redundancies > 0 and h.later_hires > 0
+    turnover = analysis.staff_turnover(c)
+    assert h.year_one_redundancies == turnover["redundant_first_period"] > 0 and turnover["rehired_later"] > 0
+    # The one-off cost the report states is every redundancy and hire at the per-FTE costs (period table by hand).
+    t = period_table(c)
+    assert turnover["rehired_later"] == pytest.approx(t["hires (FTE)"].iloc[1:].sum())
+    assert turnover["one_off_cost"] == pytest.approx(t["redundancies (FTE)"].sum() * c.input("redundancy_cost_per_fte")
+                                                     + t["hires (FTE)"].sum() * c.input("hiring_cost_per_fte"))
     # Break-even volume sits between the profile and the high-volume scenario when the base case is in surplus.
     assert h.surplus > 0 and 1 < h.break_even_volume < p["high_volume_factor"]
     assert 0 < h.probability_of_deficit < 1 and h.reserve_needed > 0
@@ -68,7 +75,8 @@ def test_user_contract_runs_through_the_same_analyses():
     p = params()
     c = load_contract("examples/my_contract.yaml")
     h = headline(c, p)
-    assert h.top_input in {"volume_factor", "price_factor", "referral_rate", "expected_referral_rate", "caseload_per_worker"}
+    assert np.isfinite(h.surplus) and 0 <= h.probability_of_deficit <= 1 and h.reserve_needed >= 0
+    assert one_way(c).loc[0, "input"] in {"volume_factor", "price_factor", "referral_rate", "expected_referral_rate", "caseload_per_worker"}
     grid, unit_costs = analysis.unit_cost_grid(c, 0.5, 2.0, 5)
     assert grid.shape == (5, 5) and unit_costs[2] == pytest.approx(c.value.sum() / c.profile.sum())
 

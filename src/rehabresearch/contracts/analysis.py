@@ -75,36 +75,40 @@ class Headlines:
     surplus: float
     surplus_high_volume: float
     year_one_redundancies: float
-    later_hires: float
     break_even_volume: float | None
-    break_even_note: str
     probability_of_deficit: float
     reserve_needed: float
-    median_surplus: float
-    top_input: str
 
 
-def headlines(contract: Contract, mc: MonteCarloResult, tornado: pd.DataFrame, high_volume_factor: float,
+def headlines(contract: Contract, mc: MonteCarloResult, high_volume_factor: float,
               reserve_level: float, volume_range=(0.05, 5.0)) -> Headlines:
-    """Headline numbers from the model, the Monte Carlo run and the tornado data."""
+    """Headline numbers from the model and the Monte Carlo run (break-even volume None when there is none in range)."""
     base = evaluate(contract)
     high = evaluate(contract, {"volume_factor": high_volume_factor})
     try:
-        be, note = break_even(contract, "volume_factor", *volume_range), ""
-    except NoBreakEven as exc:
-        be, note = None, str(exc)
+        be = break_even(contract, "volume_factor", *volume_range)
+    except NoBreakEven:
+        be = None
     return Headlines(
         surplus=float(base.total_surplus[0]),
         surplus_high_volume=float(high.total_surplus[0]),
         year_one_redundancies=float(base.redundancies[0, 0]),
-        later_hires=float(base.hires[0, 1:].sum()),
         break_even_volume=be,
-        break_even_note=note,
         probability_of_deficit=mc.probability_of_deficit,
         reserve_needed=mc.reserve_needed(reserve_level),
-        median_surplus=float(np.median(mc.total_surplus)),
-        top_input=str(tornado.loc[0, "input"]),
     )
+
+
+def staff_turnover(contract: Contract) -> dict[str, float]:
+    """At the profiled volume: FTE made redundant in the first period, FTE hired in later periods, and the
+    one-off cost (£) of all redundancies and hires at the contract's per-FTE costs."""
+    r = evaluate(contract)
+    return {
+        "redundant_first_period": float(r.redundancies[0, 0]),
+        "rehired_later": float(r.hires[0, 1:].sum()),
+        "one_off_cost": float(r.redundancies[0].sum() * contract.input("redundancy_cost_per_fte")
+                              + r.hires[0].sum() * contract.input("hiring_cost_per_fte")),
+    }
 
 
 

@@ -126,13 +126,6 @@ class MonteCarloResult:
             "redundancies (FTE)": np.quantile(self.redundancies, q),
         })
 
-    def period_percentiles(self, percentiles=(5, 50, 95)) -> pd.DataFrame:
-        """Percentiles of surplus (£) in each period."""
-        q = np.quantile(self.surplus, np.asarray(percentiles, dtype=float) / 100, axis=0)
-        df = pd.DataFrame(q.T, columns=[f"{p:g}th percentile (£)" for p in percentiles])
-        df.insert(0, "period", list(self.periods))
-        return df
-
 
 def simulate(contract: Contract, n: int, rng: np.random.Generator, distributions: Mapping[str, Mapping] | None = None,
              chunk: int = 50_000) -> MonteCarloResult:

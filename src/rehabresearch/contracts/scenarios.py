@@ -17,13 +17,6 @@ from scipy.optimize import brentq
 
 from .model import INPUTS, Contract, Result, evaluate
 
-#: Published referral rates from Transforming Rehabilitation: about 60% of those
-#: expected were referred against an assumed 80% (contract_facts.csv,
-#: tr_actual_referral_rate and tr_expected_referral_rate).
-TR_ACTUAL_REFERRAL_RATE = 0.6
-TR_EXPECTED_REFERRAL_RATE = 0.8
-
-
 class NoBreakEven(ValueError):
     """The surplus does not change sign within the searched range."""
 
@@ -63,16 +56,6 @@ def compare(contract: Contract, scenarios: Mapping[str, Mapping[str, float] | Co
             "redundancies (FTE)": r.redundancies.sum(),
         })
     return pd.DataFrame(rows)
-
-
-def volume_sweep(contract: Contract, factors, mechanisms=None) -> pd.DataFrame:
-    """Total surplus (£) over a grid of volume factors, for each payment mechanism (long form)."""
-    factors = np.asarray(factors, dtype=float)
-    frames = []
-    for mech in mechanisms or [contract.mechanism]:
-        r = evaluate(replace(contract, mechanism=mech), {"volume_factor": factors})
-        frames.append(pd.DataFrame({"mechanism": mech, "volume factor": factors, "surplus (£)": r.total_surplus}))
-    return pd.concat(frames, ignore_index=True)
 
 
 def _money(x: float) -> str:
