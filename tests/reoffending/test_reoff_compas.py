@@ -8,7 +8,8 @@ import pytest
 from rehabresearch import catalog, paths
 from rehabresearch.reoffending import adjusted, compas
 
-# Larson et al. (2016), ProPublica, logistic model of score_text != "Low" (reference file).
+# Larson, Mattu, Kirchner and Angwin (2016), "How we analyzed the COMPAS recidivism algorithm", ProPublica:
+# logistic model of score_text != "Low".
 PUBLISHED = {
     "const": -1.52554,
     "race[African-American]": 0.47721,

@@ -5,7 +5,7 @@ import pytest
 
 from rehabresearch.reoffending import series
 
-# MoJ, old measure, adults, cohort April 2013 to March 2014 (reference file and data README).
+# MoJ, old measure, adults, cohort April 2013 to March 2014 (Proven re-offending statistics; data README).
 PUBLISHED = {"offenders": 468134, "reoffenders": 117864, "rate": 0.252, "reoffences": 367605, "per_reoffender": 3.1}
 
 
@@ -25,7 +25,7 @@ def test_published_2013_14_adult_figures(long):
 
 @pytest.mark.external
 def test_old_and_new_measure_2013_14_all(long):
-    # Reference file: the switch moved the overall 2013/14 rate from 26.2% to 31.1%.
+    # MoJ (2016) consultation supporting tables: the switch moved the overall 2013/14 rate from 26.2% to 31.1%.
     old = series.cohort(series.select(long, measure="old", groups="All"), "All", "2013-04-01")
     new = series.cohort(series.select(long, measure="new", groups="All"), "All", "2013-04-01")
     assert round(100 * old["rate"], 1) == 26.2 and round(100 * new["rate"], 1) == 31.1

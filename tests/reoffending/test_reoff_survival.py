@@ -12,7 +12,8 @@ from rehabresearch import catalog
 from rehabresearch.reoffending import survival as s
 
 COVARIATES = ["fin", "age", "race", "wexp", "mar", "paro", "prio"]
-# Reference table (shared/reference/reoffending.md): Cox model, Efron ties, on the Rossi data.
+# Published Cox model on the Rossi data, Efron ties (Fox and Weisberg, Cox proportional-hazards regression
+# for survival data in R, appendix to An R Companion to Applied Regression; the lifelines documentation).
 PUBLISHED = {
     "fin": (-0.37942, 0.19138, 0.04742),
     "age": (-0.05744, 0.02200, 0.00903),

@@ -87,7 +87,7 @@ class CohortParams:
     #: Beta concentration of the progress rate (illustrative).
     progress_concentration: float = 6.0
     #: Chance of each Probation Reset exception by protect level A-D (illustrative: MAPPA and very high
-    #: RoSH concentrate in A because each scores 150 protect points, tiering.md).
+    #: RoSH concentrate in A because each scores 150 protect points under hmpps-tier's version-2 rules).
     mappa_by_protect: Sequence[float] = (0.6, 0.1, 0.02, 0.0)
     very_high_rosh_by_protect: Sequence[float] = (0.5, 0.0, 0.0, 0.0)
     child_protection_by_protect: Sequence[float] = (0.2, 0.1, 0.05, 0.02)
@@ -501,7 +501,7 @@ def workload_by_month(monthly: pd.DataFrame, officers: float, contracted_hours: 
     """WMT points of the average monthly caseload, capacity % for ``officers`` and officers needed.
 
     Points per case come from :func:`workload.case_points` by tier and case type
-    (tiering.md, WMT seed table); available points per officer from
+    (WMT seed table); available points per officer from
     :func:`workload.available_points` (floor(2176 × (hours − reduction) / 37)).
     Also reports contact hours per officer per week.
     """

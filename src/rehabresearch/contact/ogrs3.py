@@ -5,7 +5,7 @@
     one-year = logistic(1.40256 + y); two-year = logistic(2.1217 + y)
 
 Coefficients are the published OGRS3 model (Howard, Francis, Soothill & Humphreys 2009, Ministry of
-Justice Research Summary 7/09), as restated in the project's reference notes. Vectorised over a
+Justice Research Summary 7/09). Vectorised over a
 DataFrame of people; bad values raise :class:`OGRS3Error` naming every bad row and field.
 """
 
@@ -48,7 +48,7 @@ OFFENCE_WEIGHTS = {
 #: Lower bounds (years) of the age bands 10-11, 12-13, 14-15, 16-17, 18-20, 21-24, 25-29, 30-34, 35-39, 40-49, 50+.
 AGE_BAND_STARTS = (10, 12, 14, 16, 18, 21, 25, 30, 35, 40, 50)
 MALE_AGE_SEX = (0.0, 0.08392, 0.07578, -0.0616, -0.6251, -1.0515, -1.1667, -1.326, -1.368, -1.4997, -2.0253)
-#: Female AgeSex as printed in the reference notes; the signs of the first three bands (ages 10-15)
+#: Female AgeSex as printed in Howard et al. (2009); the signs of the first three bands (ages 10-15)
 #: are disputed between public implementations, so ``female_young_sign`` sets them (see ogrs3()).
 FEMALE_AGE_SEX = (-0.785, -0.61385, -0.66952, -0.9592, -0.8975, -1.0285, -1.0528, -1.1291, -1.4219, -1.5247, -2.4498)
 DISPUTED_FEMALE_BANDS = 3
@@ -82,7 +82,7 @@ def ogrs3(df: pd.DataFrame, female_young_sign: int = -1) -> pd.DataFrame:
     ``age_at_conviction`` (current conviction); ``age_at_first_sanction``; ``total_sanctions``
     (including the current one, >= 1); ``offence`` (a key of OFFENCE_WEIGHTS). Ages are in years
     (fractions allowed; bands use completed years). ``female_young_sign``: sign of the disputed
-    female AgeSex weights for ages 10-15; -1 reproduces the reference notes, +1 the other reading.
+    female AgeSex weights for ages 10-15; -1 reproduces Howard et al. (2009) as printed, +1 the other reading.
     """
     check = Checker(df)
     check.require(COLUMNS)

@@ -43,14 +43,14 @@ import yaml
 
 from .workload import CONTACT_MINUTES
 
-#: Version-2 tiers in the order of the Workload Measurement Tool table (tiering.md, "Workload points").
+#: Version-2 tiers in the order of the Workload Measurement Tool points table (ministryofjustice/wmt-*).
 TIERS: tuple[str, ...] = tuple(f"{p}{c}" for p in "ABCD" for c in "3210")
 PROTECT_LEVELS: tuple[str, ...] = ("A", "B", "C", "D")
 #: Contact modes a policy may use; telephone and video are remote.
 MODES: tuple[str, ...] = ("face_to_face", "telephone", "video")
 REMOTE_MODES = frozenset({"telephone", "video"})
-#: Grounds on which Probation Reset does not end licence supervision at two-thirds (tiering.md,
-#: "Contact standards and evidence": MAPPA, very high RoSH, active child protection).
+#: Grounds on which Probation Reset does not end licence supervision at two-thirds: MAPPA, very high
+#: RoSH, active child protection (HM Prison and Probation Service, Probation Reset, June 2024).
 RESET_EXCEPTIONS: tuple[str, ...] = ("mappa", "very_high_rosh", "child_protection")
 
 #: Officer minutes per event. Contacts take workload.CONTACT_MINUTES (an office visit for face to face);
@@ -64,7 +64,7 @@ DEFAULT_MODES = {"face_to_face": 1.0}
 #: breach action); the acceptable-absence and recall shares are illustrative.
 DEFAULT_ENFORCEMENT = {"absences_for_breach": 2, "window_weeks": 52, "acceptable_absence_share": 0.25,
                        "recall_share_of_licence_breaches": 0.75}
-#: Probation Reset ends licence supervision at two-thirds (from June 2024; tiering.md).
+#: Probation Reset ends licence supervision at two-thirds (HM Prison and Probation Service, from June 2024).
 DEFAULT_RESET = {"enabled": False, "fraction": 2 / 3, "exceptions": list(RESET_EXCEPTIONS)}
 
 _TOP_FIELDS = {"name", "label", "description", "source", "schedule", "taper", "step_up", "rebook_after_miss_weeks",

@@ -194,7 +194,7 @@ class TieringError(InputError):
 
 # ---------------------------------------------------------------------------------------------
 # Version 2: protect level (A-D) from points, change level (0-3) from points.
-# Source: reference tables of hmpps-tier (tiering.md, "Tiering, version 2").
+# Source: published rules of the Probation Service tiering service (ministryofjustice/hmpps-tier), version 2.
 # ---------------------------------------------------------------------------------------------
 
 #: RoSH (latest registration) protect points; blank = none/unknown = 0.
@@ -349,7 +349,7 @@ def tier_v2(df: pd.DataFrame) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------------------------
 # Version 3: one tier A-G, the most intensive result of all steps.
-# Source: reference tables of hmpps-tier (tiering.md, "Tiering, version 3").
+# Source: published rules of the Probation Service tiering service (ministryofjustice/hmpps-tier), version 3.
 # ---------------------------------------------------------------------------------------------
 
 V3_TIERS = ("A", "B", "C", "D", "E", "F", "G")

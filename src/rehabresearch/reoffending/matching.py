@@ -59,7 +59,8 @@ from scipy import special, stats
 from .. import disclosure
 from .intervals import newcombe_interval, wilson_interval
 
-#: Minimum treatment group the Justice Data Lab pilot would analyse (reference file, JDL section).
+#: Minimum treatment group the Justice Data Lab pilot would analyse (Ministry of Justice 2013, Justice
+#: Data Lab user journey: information on at least 60 people).
 JDL_MINIMUM_GROUP = 60
 #: Default caliper in standard deviations of the logit of the propensity score (Austin 2011).
 DEFAULT_CALIPER_SD = 0.2

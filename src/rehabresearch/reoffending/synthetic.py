@@ -8,9 +8,10 @@ Calibration (targets met exactly in the comparison world, i.e. with nobody treat
 the intercept / scale on the drawn covariates):
 
 - binary one-year proven reoffending rate 35.2%: adults released from custody or starting a court
-  order, Apr-Jun 2023 cohort (Ministry of Justice, Proven reoffending statistics; reference file
-  ``reoffending.md``);
-- 3.1 proven reoffences per reoffender: adults, Apr 2013-Mar 2014 (367,605 / 117,864; same source).
+  order, Apr-Jun 2023 cohort (Ministry of Justice, Proven reoffending statistics quarterly bulletin,
+  April to June 2023);
+- 3.1 proven reoffences per reoffender: adults, Apr 2013-Mar 2014 (367,605 / 117,864; Ministry of
+  Justice, Proven re-offending statistics, April 2013 to March 2014, old measure).
 
 Everything else (covariate distributions, the coefficients linking them to reoffending and to
 selection into treatment, the timing of first reoffences) is illustrative, chosen only to have the
@@ -38,7 +39,9 @@ TARGET_PER_REOFFENDER = 3.1
 #: Illustrative share of the pool in the treatment group (JDL groups are small next to the pool).
 DEFAULT_TREATED_SHARE = 0.03
 #: Illustrative true effect on the treated: 4 percentage points fewer reoffenders, the order of the
-#: MoJ (2015) matched estimates for community orders versus short custody (reference file).
+#: MoJ (2015) matched estimates for community orders versus short custody (Mews, Hillier, McHugh and
+#: Coxon 2015, The impact of short custodial sentences, community orders and suspended sentence orders
+#: on re-offending; seed 004_b8f5abea2c1f2974.txt, para 34).
 DEFAULT_TRUE_EFFECT = -0.04
 
 #: Illustrative log-odds coefficients for reoffending (comparison world).
