@@ -31,9 +31,6 @@ STAGES = {
     "lead_provider": "Lead provider of a day-one contract",
 }
 
-#: Qualifiers that mean the printed figure is not exact.
-INEXACT = ("about", "over", "almost", "up_to", "likely")
-
 _BOUND = {"exact": "exact", "about": "approximate", "over": "lower bound", "almost": "upper bound",
           "up_to": "upper bound", "likely": "projection"}
 
@@ -156,20 +153,6 @@ def income_comparison(profile: pd.DataFrame, band: str = "over_1m", population: 
         bound = "approximate"
     return {"band": band, "population_share": p, "population_bound": _BOUND[qp], "reference_share": r,
             "reference_bound": _BOUND[qr], "difference": p - r, "ratio": p / r, "comparison_bound": bound}
-
-
-def shares_of_total(amounts: pd.Series, total: float) -> pd.Series:
-    """Each amount as a share of ``total`` (e.g. parts of a budget). Amounts may not exceed the total in sum."""
-    values = pd.to_numeric(pd.Series(amounts), errors="coerce")
-    if values.isna().any():
-        raise ValueError(f"amounts: not a number at {values.index[values.isna()][0]!r}")
-    if (values < 0).any():
-        raise ValueError(f"amounts: negative value at {values.index[values < 0][0]!r}")
-    if not np.isfinite(total) or total <= 0:
-        raise ValueError(f"total must be a positive number, got {total!r}")
-    if values.sum() > total * (1 + 1e-9):
-        raise ValueError(f"amounts sum to {values.sum():,.0f}, more than the total {total:,.0f}")
-    return values / total
 
 
 def budget_table(budgets: pd.DataFrame) -> pd.DataFrame:

@@ -37,7 +37,6 @@ from .io import write_json, write_text
 from .reporting import RESULTS_ENV
 
 KERNEL_NAME = "rehabresearch"
-PROFILES = ("published", "quick")
 DEFAULT_TIMEOUT = 600
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 _PACKAGES = (

@@ -82,11 +82,6 @@ def test_budgets_per_area_and_growth():
     assert set(t.loc[t["period"] == "2024-25", "figure"]) == {"projection"}
 
 
-def test_shares_of_total():
-    s = cm.shares_of_total(pd.Series({"a": 46.0, "b": 33.0}), 195.0)
-    assert s.tolist() == pytest.approx([46 / 195, 33 / 195])
-
-
 def test_respondent_mix_from_the_shared_themes_table():
     # 004, Executive Summary para 12: 44% probation professionals, 17% voluntary sector, 8% judges and magistrates
     mix = cm.respondent_mix(catalog.load("consultation_themes")).set_index("respondent_group")["share"]
@@ -173,10 +168,6 @@ def test_budget_and_arithmetic_bad_input():
         cm.per_area(12.5e6, 0)
     with pytest.raises(ValueError, match="years"):
         cm.growth(5, 20, 0)
-    with pytest.raises(ValueError, match="more than the total"):
-        cm.shares_of_total(pd.Series([150.0, 100.0]), 195.0)
-    with pytest.raises(ValueError, match="negative"):
-        cm.shares_of_total(pd.Series({"a": -1.0}), 195.0)
 
 
 def test_respondent_and_question_bad_input():

@@ -206,9 +206,6 @@ class PropensityFit:
         """Propensity score (probability of treatment) for every row."""
         return 1.0 / (1.0 + np.exp(-self.logit))
 
-    def coefficients(self) -> pd.Series:
-        return pd.Series(self.coef, index=("intercept",) + self.covariates, name="log odds")
-
 
 def _standardised_design(df: pd.DataFrame, covariates: Sequence[str]):
     """Column-major design matrix [1, standardised covariates] and each covariate's mean and SD.
