@@ -56,6 +56,13 @@ def test_compare_rates_newcombe_and_ratio(cohort):
     assert row["p_value"] == pytest.approx(0.17753, abs=1e-5)
 
 
+def test_compare_rates_leaves_the_ratio_undefined_when_a_group_has_no_reoffenders():
+    df = pd.DataFrame({"g": ["a"] * 10 + ["b"] * 10, "y": [0] * 10 + [1] * 4 + [0] * 6})
+    row = m.compare_rates(df, "y", "g", reference="a").iloc[0]
+    assert row["difference"] == pytest.approx(0.4)
+    assert row[["rate_ratio", "rate_ratio_lo", "rate_ratio_hi"]].isna().all()
+
+
 def test_compare_frequency_ratio(cohort):
     row = m.compare_frequency(cohort, "c", "g", reference="a").iloc[0]
     assert row["rate_ratio"] == pytest.approx(2.5)

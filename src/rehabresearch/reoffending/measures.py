@@ -195,7 +195,9 @@ def compare_rates(df: pd.DataFrame, outcome: str, group: str, reference, level: 
     """Each level of ``group`` against ``reference``: difference in binary rates (Newcombe) and rate ratio.
 
     Also gives a two-sided p-value from the two-proportion z (chi-squared) test with pooled variance.
-    Differences are proportions (multiply by 100 for percentage points).
+    Differences are proportions (multiply by 100 for percentage points). The rate ratio and its
+    interval are undefined, and left NaN (a report table shows them blank), where either group has
+    no reoffenders; the difference is still given.
     """
     _two_groups(df, group, reference)
     rates = binary_rate(df, outcome, by=group, level=level)
