@@ -16,7 +16,6 @@ from rehabresearch.contact.microsim import (
     rate_summary,
     run_replicates,
     simulate,
-    supervision_end,
     synthetic_cohort,
     tier_distribution,
     workload_by_month,
@@ -64,8 +63,8 @@ def test_probation_reset_stops_licences_at_two_thirds_except_exceptions():
     cohort = people(4, case_type=["licence", "licence", "community", "licence"], length_weeks=39,
                     mappa=[False, True, False, False], child_protection=[False, False, False, True])
     weekly_reset = policy([{"every": 1}], probation_reset={"enabled": True, "fraction": 0.6666667})
-    assert supervision_end(cohort, weekly_reset).tolist() == [26, 39, 39, 39]
     res = run(cohort, weekly_reset, weeks=52)
+    assert res.people["supervision_end_week"].tolist() == [26, 39, 39, 39]
     assert res.people["attended"].tolist() == [26, 39, 39, 39]
     no_reset = run(cohort, policy([{"every": 1}]), weeks=52)
     assert no_reset.people["attended"].tolist() == [39] * 4

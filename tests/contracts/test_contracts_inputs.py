@@ -7,12 +7,10 @@ import yaml
 from rehabresearch import catalog, paths
 from rehabresearch.contracts.inputs import (
     ContractFileError,
-    contract_to_dict,
     contracts_for,
     default_contracts,
     load_contract,
     parse_contract,
-    save_contract,
 )
 
 BASE = {
@@ -78,17 +76,6 @@ def test_profile_csv(tmp_path):
     (tmp_path / "profile.csv").write_text("period,profile\n2021/22,100\n2022/23,-3\n2023/24,140\n")
     with pytest.raises(Exception, match="column 'profile', row 2"):
         load_contract(tmp_path / "c.yaml")
-
-
-def test_yaml_round_trip(tmp_path):
-    for c in default_contracts().values():
-        path = save_contract(c, tmp_path / f"{c.name}.yaml")
-        back = load_contract(path)
-        np.testing.assert_allclose(back.profile, c.profile)
-        np.testing.assert_allclose(back.value, c.value)
-        assert back.inputs == c.inputs and back.staff == c.staff and back.bands == c.bands
-        assert back.mechanism == c.mechanism and back.periods == c.periods
-        assert contract_to_dict(back) == contract_to_dict(c)
 
 
 def test_builtin_lots_use_the_published_values():

@@ -249,14 +249,9 @@ class SimResult:
     people: pd.DataFrame
 
 
-def supervision_end(cohort: pd.DataFrame, policy: Policy) -> np.ndarray:
+def _supervision_end(a: Mapping[str, np.ndarray], policy: Policy) -> np.ndarray:
     """First week each person is no longer supervised: start + length, or the two-thirds point of a
     licence under Probation Reset unless one of the policy's exceptions applies."""
-    a = _cohort_arrays(cohort)
-    return _supervision_end(a, policy)
-
-
-def _supervision_end(a: Mapping[str, np.ndarray], policy: Policy) -> np.ndarray:
     end = a["start_week"] + a["length_weeks"]
     if not policy.reset_enabled:
         return end

@@ -124,13 +124,5 @@ def band_of(two_year_probability) -> np.ndarray:
     return names[np.searchsorted(bounds, percent, side="right") - 1]
 
 
-def age_in_years(birth_dates, on_dates) -> np.ndarray:
-    """Completed years of age on each date (vectorised); useful to derive the OGRS3 ages from dates."""
-    birth = pd.DatetimeIndex(pd.to_datetime(np.atleast_1d(birth_dates)))
-    on = pd.DatetimeIndex(pd.to_datetime(np.atleast_1d(on_dates)))
-    before_birthday = (on.month < birth.month) | ((on.month == birth.month) & (on.day < birth.day))
-    return np.asarray(on.year - birth.year - before_birthday, dtype=np.int64)
-
-
 def _logistic(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))

@@ -27,7 +27,6 @@ import numpy as np
 import yaml
 
 from .. import catalog, paths
-from ..io import write_text
 from .model import INPUTS, MECHANISMS, STAFFING, Contract, StaffGrade
 from .montecarlo import make_distribution
 
@@ -298,30 +297,6 @@ def load_contract(path: str | os.PathLike) -> Contract:
         raise ContractFileError(str(path), "(YAML)", f"not valid YAML: {exc}") from None
     catalog.LOADED[str(path)] = catalog.sha256_file(path)  # recorded as an input of the run
     return parse_contract(data, file=str(path), base_dir=path.parent)
-
-
-def contract_to_dict(contract: Contract) -> dict:
-    """A plain mapping that :func:`parse_contract` turns back into the same contract."""
-    unit = {v: k for k, v in PERIOD_YEARS.items()}.get(contract.period_years)
-    if unit is None:
-        raise ValueError(f"period_years {contract.period_years} is neither a year nor a quarter")
-    out: dict[str, Any] = {
-        "name": contract.name, "title": contract.title, "period_unit": unit, "periods": list(contract.periods),
-        "mechanism": contract.mechanism, "staffing": contract.staffing,
-        "profile": [float(v) for v in contract.profile], "value": [float(v) for v in contract.value],
-        "staff": [{"grade": g.grade, "salary": g.salary, "per_caseworker": g.per_caseworker} for g in contract.staff],
-        "bands": [[float(a), float(b)] for a, b in contract.bands],
-        "inputs": {k: float(v) for k, v in contract.inputs.items()},
-        "distributions": {k: dict(v) for k, v in contract.distributions.items()},
-    }
-    if contract.actual_profile is not None:
-        out["actual_profile"] = [float(v) for v in contract.actual_profile]
-    return out
-
-
-def save_contract(contract: Contract, path: str | os.PathLike) -> Path:
-    """Write a contract as YAML (atomically)."""
-    return write_text(path, yaml.safe_dump(contract_to_dict(contract), sort_keys=False, allow_unicode=True))
 
 
 def default_contracts() -> dict[str, Contract]:
