@@ -9,7 +9,7 @@ import yaml
 from rehabresearch import paths
 from rehabresearch.contracts import analysis
 from rehabresearch.contracts.inputs import default_contracts, load_contract
-from rehabresearch.contracts.model import period_table
+from rehabresearch.contracts.model import evaluate, period_table
 from rehabresearch.contracts.montecarlo import simulate
 from rehabresearch.contracts.scenarios import break_even_points
 from rehabresearch.contracts.sensitivity import one_way
@@ -58,6 +58,21 @@ def test_headlines_tell_the_seed_story(lot):
     assert 0 < h.probability_of_deficit < 1 and h.reserve_needed > 0
     assert headline(c, p) == h  # same seed, same numbers
     assert headline(c, p, seed=1).probability_of_deficit != h.probability_of_deficit
+
+
+@pytest.mark.parametrize("lot", ["womens_services", "accommodation"])
+def test_break_even_unit_costs_zero_the_surplus(lot):
+    p = params()
+    c = default_contracts()[lot]
+    costs = analysis.break_even_unit_costs(c, p["high_volume_factor"])
+    assert costs["funded"] == pytest.approx(c.value.sum() / c.profile.sum())
+    # Paying the break-even unit cost leaves no surplus, at the profile and at the high volume.
+    at_profile = c.with_inputs(price_factor=costs["at_profile"] / costs["funded"])
+    assert evaluate(at_profile).total_surplus[0] == pytest.approx(0, abs=1.0)
+    high = c.with_inputs(volume_factor=p["high_volume_factor"], price_factor=costs["at_high_volume"] / costs["funded"])
+    assert evaluate(high).total_surplus[0] == pytest.approx(0, abs=1.0)
+    # More real volume for the same funding needs a higher unit cost per profiled person.
+    assert costs["at_high_volume"] > costs["at_profile"]
 
 
 def test_referral_shortfall_hurts_per_referral_payment_not_fixed_price():

@@ -99,6 +99,21 @@ def headlines(contract: Contract, mc: MonteCarloResult, high_volume_factor: floa
     )
 
 
+def break_even_unit_costs(contract: Contract, high_volume_factor: float, price_range=(0.05, 5.0)) -> dict[str, float]:
+    """The funded unit cost (£ per profiled person) and the least unit cost that breaks even at the profiled
+    volume and at ``high_volume_factor`` × the profile (break-even price factor × funded unit cost).
+
+    Raises :class:`NoBreakEven` when no price factor in ``price_range`` breaks even.
+    """
+    funded = float(contract.value.sum() / contract.profile.sum())
+    return {
+        "funded": funded,
+        "at_profile": funded * break_even(contract, "price_factor", *price_range),
+        "at_high_volume": funded * break_even(contract.with_inputs(volume_factor=high_volume_factor), "price_factor",
+                                              *price_range),
+    }
+
+
 def staff_turnover(contract: Contract) -> dict[str, float]:
     """At the profiled volume: FTE made redundant in the first period, FTE hired in later periods, and the
     one-off cost (£) of all redundancies and hires at the contract's per-FTE costs."""
