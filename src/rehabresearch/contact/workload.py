@@ -29,6 +29,8 @@ NOMINAL_TARGET = 2176
 FULL_TIME_HOURS = 37.0
 #: Reductions of the target for trainees by year and for newly qualified officers (WMT).
 GRADE_REDUCTIONS = {"trainee_year1": 0.80, "trainee_year2": 0.60, "trainee_year3": 0.40, "newly_qualified": 0.20}
+#: Capacity above this % for four weeks in a row counts as excessive (WMT); the capacity chart draws it.
+EXCESSIVE_CAPACITY_PERCENT = 110.0
 #: Officer minutes per contact by type, including preparation and recording. ILLUSTRATIVE values
 #: chosen for the microsimulation, not published figures; override them for a real analysis.
 CONTACT_MINUTES = pd.Series(
