@@ -99,8 +99,8 @@ def figure_description(fig) -> str:
 
 
 def _plain(value: Any, unit: str | None = None) -> str:
-    """A headline value for the closing table: proportions as %, floats to 4 significant figures,
-    counts with separators."""
+    """A headline value for the closing table: yes/no for booleans, proportions as %, £ as money,
+    whole numbers with separators, other floats to 4 significant figures."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if not isinstance(value, (int, float)):
