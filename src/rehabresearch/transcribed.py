@@ -2,7 +2,8 @@
 
 Used by :mod:`rehabresearch.commissioning` and :mod:`rehabresearch.evidence`, which read the same
 kind of table (one printed figure per row, quoted and cited) and sometimes the same table (the
-``consultation_*`` and ``clinks_response_figures`` entries of ``data/catalog``).
+``consultation_*`` and ``clinks_response_figures`` entries of ``data/catalog``). ``require_columns``
+is also the column check of :mod:`rehabresearch.reoffending`.
 """
 
 from __future__ import annotations

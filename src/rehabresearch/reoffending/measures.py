@@ -12,12 +12,11 @@ reoffender; time to first reoffence is measured among reoffenders.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..transcribed import require_columns
 from .intervals import (
     newcombe_interval,
     poisson_rate_interval,
@@ -55,13 +54,6 @@ LINKED = {
 def linked(table: pd.DataFrame) -> dict[str, list[str]]:
     """The part of ``LINKED`` that applies to ``table`` (for ``Report.table(linked=...)``)."""
     return {k: [c for c in v if c in table.columns] for k, v in LINKED.items() if k in table.columns}
-
-
-def require_columns(df: pd.DataFrame, columns: Sequence[str], what: str = "data") -> None:
-    """Raise ``KeyError`` naming every column of ``columns`` missing from ``df``."""
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise KeyError(f"{what}: missing column(s) {missing}; available: {list(df.columns)}")
 
 
 def require_binary(df: pd.DataFrame, column: str) -> pd.Series:
