@@ -65,3 +65,13 @@ def test_threshold_is_a_parameter_and_must_be_positive():
     assert _suppress(df, ["n"], 60).loc[0, "n"] == "[c]"
     with pytest.raises(ValueError):
         Report("t", threshold=0, display=False)
+
+
+def test_formatters_refuse_missing_values_and_unknown_units():
+    from rehabresearch.reporting import fmt_money, fmt_pct
+
+    assert fmt_money(46e6, unit="m") == "£46m" and fmt_money(-1234) == "-£1,234"
+    with pytest.raises(ValueError, match="unit"):
+        fmt_money(1, unit="x")
+    with pytest.raises(ValueError, match="NaN"):
+        fmt_pct(float("nan"))

@@ -53,7 +53,10 @@ def fmt_num(x: float, dp: int = 0) -> str:
 def fmt_money(x: float, dp: int = 0, unit: str = "") -> str:
     """£ with separators; ``unit='m'`` divides by a million: 46e6 -> '£46m'."""
     _require_number(x, "fmt_money")
-    scale = {"": 1, "k": 1e3, "m": 1e6, "bn": 1e9}[unit]
+    scales = {"": 1, "k": 1e3, "m": 1e6, "bn": 1e9}
+    if unit not in scales:
+        raise ValueError(f"fmt_money: unit must be one of {list(scales)}, got {unit!r}")
+    scale = scales[unit]
     sign = "-" if x < 0 else ""
     return f"{sign}£{abs(x) / scale:,.{dp}f}{unit}"
 
