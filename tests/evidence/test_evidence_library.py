@@ -8,18 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rehabresearch import catalog
 from rehabresearch import evidence as ev
 from rehabresearch.transcribed import value_of
 
 
-@pytest.fixture(scope="module")
-def tables():
-    tables = {n: catalog.load(f"evidence_{n}") for n in (
-        "prison_population", "probation_starts", "population_comparators", "inspection_ratings", "short_custody")}
-    tables.update({n: catalog.load(n) for n in ("consultation_questions", "consultation_themes")})
-    tables["clinks"] = catalog.load("clinks_response_figures")
-    return tables
 
 
 # -- representation ----------------------------------------------------------------------------------
