@@ -183,6 +183,15 @@ def _two_groups(df: pd.DataFrame, group: str, reference) -> pd.Series:
     return df[group]
 
 
+def _against_reference(table: pd.DataFrame, group: str, reference, events: str):
+    """Split a by-group table into the non-reference rows and (events, people) arrays for each side."""
+    ref = table.loc[table[group] == reference].iloc[0]
+    other = table.loc[table[group] != reference].reset_index(drop=True)
+    x1, n1 = other[events].to_numpy(), other["people"].to_numpy()
+    x2, n2 = np.full(len(other), ref[events]), np.full(len(other), ref["people"])
+    return other, x1, n1, x2, n2
+
+
 def compare_rates(df: pd.DataFrame, outcome: str, group: str, reference, level: float = 0.95) -> pd.DataFrame:
     """Each level of ``group`` against ``reference``: difference in binary rates (Newcombe) and rate ratio.
 
@@ -192,11 +201,8 @@ def compare_rates(df: pd.DataFrame, outcome: str, group: str, reference, level: 
     no reoffenders; the difference is still given.
     """
     _two_groups(df, group, reference)
-    rates = binary_rate(df, outcome, by=group, level=level)
-    ref = rates.loc[rates[group] == reference].iloc[0]
-    other = rates.loc[rates[group] != reference].reset_index(drop=True)
-    x1, n1 = other["reoffenders"].to_numpy(), other["people"].to_numpy()
-    x2, n2 = np.full(len(other), ref["reoffenders"]), np.full(len(other), ref["people"])
+    other, x1, n1, x2, n2 = _against_reference(binary_rate(df, outcome, by=group, level=level), group, reference,
+                                               "reoffenders")
     out = pd.DataFrame({group: other[group], "reference": reference,
                         "people": n1, "reoffenders": x1, "rate": x1 / n1,
                         "ref_people": n2, "ref_reoffenders": x2, "ref_rate": x2 / n2})
@@ -222,11 +228,8 @@ def compare_frequency(df: pd.DataFrame, count: str, group: str, reference, level
     Poisson variances. Groups with no reoffences make the ratio undefined and raise ``ValueError``.
     """
     _two_groups(df, group, reference)
-    freq = frequency(df, count, by=group, level=level)
-    ref = freq.loc[freq[group] == reference].iloc[0]
-    other = freq.loc[freq[group] != reference].reset_index(drop=True)
-    x1, n1 = other["reoffences"].to_numpy(), other["people"].to_numpy()
-    x2, n2 = np.full(len(other), ref["reoffences"]), np.full(len(other), ref["people"])
+    other, x1, n1, x2, n2 = _against_reference(frequency(df, count, by=group, level=level), group, reference,
+                                               "reoffences")
     out = pd.DataFrame({group: other[group], "reference": reference, "people": n1, "reoffences": x1,
                         "per_person": x1 / n1, "ref_people": n2, "ref_reoffences": x2, "ref_per_person": x2 / n2})
     out["rate_ratio"], out["rate_ratio_lo"], out["rate_ratio_hi"] = rate_ratio(x1, n1, x2, n2, level)
