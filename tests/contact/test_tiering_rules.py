@@ -99,16 +99,21 @@ def test_v2_accepts_typed_columns_and_keeps_index():
         ({"rosh": ""}, "G", "arp_csrp_lookup", True),
         ({"arp": "89.99", "csrp": "6.89"}, "B", "arp_csrp_lookup", False),
         ({"arp": "15", "csrp": "0.5"}, "F", "arp_csrp_lookup", False),
-        ({"dcsrp_band": "VERY_HIGH"}, "A", "sexual_predictor", False),
-        ({"dcsrp_band": "HIGH"}, "B", "sexual_predictor", False),
-        ({"dcsrp_band": "LOW"}, "E", "sexual_predictor", False),
+        ({"dcsrp_band": "VERY_HIGH", "dcsrp_score": "0.01"}, "A", "sexual_predictor", False),
+        ({"dcsrp_band": "HIGH", "dcsrp_score": "1.50"}, "B", "sexual_predictor", False),
+        ({"dcsrp_band": "LOW", "dcsrp_score": "0.02"}, "E", "sexual_predictor", False),
+        # a band without a score above 0, or NOT_APPLICABLE, is ignored (the service's validation)
+        ({"dcsrp_band": "VERY_HIGH"}, "G", "arp_csrp_lookup", False),
+        ({"dcsrp_band": "HIGH", "dcsrp_score": "0"}, "G", "arp_csrp_lookup", False),
+        ({"dcsrp_band": "MEDIUM"}, "G", "arp_csrp_lookup", False),
+        ({"dcsrp_band": "NOT_APPLICABLE", "dcsrp_score": "2.11"}, "G", "arp_csrp_lookup", False),
         ({"dcsrp_band": "MEDIUM", "dcsrp_score": "2.10"}, "C", "sexual_predictor", False),
         ({"dcsrp_band": "MEDIUM", "dcsrp_score": "1.11"}, "D", "sexual_predictor", False),
         ({"dcsrp_band": "MEDIUM", "dcsrp_score": "0.60"}, "D", "sexual_predictor", False),
         ({"dcsrp_band": "MEDIUM", "dcsrp_score": "3.35"}, "D", "sexual_predictor", False),
         ({"mappa_category_present": "true", "rosh": "VERY_HIGH"}, "A", "mappa_rosh", False),
         ({"mappa_category_present": "true", "rosh": "MEDIUM"}, "D", "mappa_rosh", False),
-        ({"mappa_category_present": "true", "rosh": ""}, "E", "mappa_rosh", False),
+        ({"mappa_category_present": "true", "rosh": ""}, "E", "mappa_rosh", True),  # RoSH missing, nothing else reaches A
         ({"rosh": "HIGH"}, "D", "rosh", False),
         ({"rosh": "MEDIUM"}, "G", "arp_csrp_lookup", False),
         ({"lifer_ipp_release_years_ago": "1"}, "B", "lifer_ipp", False),
@@ -118,8 +123,12 @@ def test_v2_accepts_typed_columns_and_keeps_index():
         ({"stalking_reg": "true"}, "F", "stalking_reg", False),
         ({"child_protection_reg": "true"}, "F", "child_protection_reg", False),
         ({"ever_sexual_offence": "true"}, "E", "ever_sexual_offence", False),
-        # static predictors, but another step already gives a tier at least as high: not provisional
-        ({"arp_static_or_dynamic": "STATIC", "arp": "20", "csrp": "0.7", "stalking_reg": "true"}, "F", "stalking_reg", False),
+        # static ARP: provisional unless another step reaches the look-up's first column for the CSRP row (C here)
+        ({"arp_static_or_dynamic": "STATIC", "arp": "20", "csrp": "0.7", "stalking_reg": "true"}, "F", "stalking_reg", True),
+        ({"arp_static_or_dynamic": "STATIC", "arp": "20", "csrp": "0.7", "rosh": "VERY_HIGH"}, "C", "rosh", False),
+        # static CSRP: provisional unless another step reaches the first row for the ARP column (B for ARP 60)
+        ({"csrp_static_or_dynamic": "STATIC", "arp": "60", "dcsrp_band": "HIGH", "dcsrp_score": "2"}, "B", "sexual_predictor", False),
+        ({"csrp_static_or_dynamic": "STATIC", "arp": "60", "rosh": "HIGH"}, "D", "rosh", True),
         # the most intensive step wins
         ({"arp": "95", "csrp": "7", "domestic_abuse_reg": "true", "csrp_static_or_dynamic": "STATIC"}, "A", "arp_csrp_lookup", True),
         ({"arp": ""}, "MISSING", "missing_predictor", False),
@@ -162,7 +171,7 @@ def test_v2_reports_every_bad_row_and_field():
 
 
 def test_v3_bad_inputs():
-    err = _error(tier_v3, V3_BASE, [{"arp": "101"}, {"csrp_static_or_dynamic": ""}, {"dcsrp_band": "MEDIUM"},
+    err = _error(tier_v3, V3_BASE, [{"arp": "101"}, {"csrp_static_or_dynamic": ""}, {"dcsrp_band": "MEDIUM", "dcsrp_score": "0.59"},
                                     {"dcsrp_band": "MEDIUM", "dcsrp_score": "0.5"}, {"dcsrp_band": "EXTREME"},
                                     {"lifer_ipp_release_years_ago": "-1"}, {"stalking_reg": ""}, {"rosh": "SEVERE"}, {"arp_static_or_dynamic": "FIXED"}])
     assert [(p.row, p.field) for p in err.problems] == [

@@ -13,7 +13,7 @@ from .tiering import TieringError, tier_v2, tier_v3
 CALCULATORS = {2: tier_v2, 3: tier_v3}
 #: Columns each version adds to the input.
 OUTPUT_COLUMNS = {
-    2: ["tier", "protect_level", "protect_points", "change_level", "change_points"],
+    2: ["tier", "protect_level", "protect_points", "change_level", "change_points", "unsupervised"],
     3: ["tier", "provisional", "tier_step"],
 }
 #: With ``version="auto"`` each row's version comes from this column (values v2/v3 or 2/3).
@@ -72,8 +72,9 @@ def tier_file(input_csv, output_csv, version: int | str = 2, max_errors: int = 5
             continue
         except ValueError as exc:
             raise ValueError(f"{input_csv}: version {v}: {exc}") from None
-        if "provisional" in result:
-            result["provisional"] = result["provisional"].map({True: "true", False: "false"})
+        for flag in ("provisional", "unsupervised"):
+            if flag in result:
+                result[flag] = result[flag].map({True: "true", False: "false"})
         parts.append(result.astype({c: object for c in result.columns}))
     if total:
         problems.sort(key=lambda p: p.row)

@@ -247,10 +247,151 @@ CHANGE_LEVELS = ((3, 20), (2, 10), (1, 0))
 #: Change level and points when there is a mandate but no assessment.
 NO_ASSESSMENT_CHANGE = (2, 0)
 
+#: Columns every version-2 row needs. The mandate for change comes from ``mandate_for_change`` or,
+#: where that cell is blank, from ``sentence`` and ``requirements`` (see :func:`_mandate_for_change`).
 V2_COLUMNS = [
     "gender", "rosh", "rsr", "mappa_level", "complexity_registrations", "female_additional_factors",
-    "previous_enforcement_activity", "ogrs", "needs", "iom_nominal", "mandate_for_change", "assessment_present",
+    "previous_enforcement_activity", "ogrs", "needs", "iom_nominal", "assessment_present",
 ]
+#: Optional version-2 columns (absent = not given).
+V2_OPTIONAL = ["mandate_for_change", "sentence", "requirements", "prc_two_thirds_registration", "historic_registrations"]
+
+# Unsupervised suffix (hmpps-tier TierDto.getSuffix, DeliusApiService.isUnsupervised): a current two-thirds
+# (Probation Reset) registration, Delius register code PRC, adds "S" to the version-2 tier, e.g. "B2S".
+UNSUPERVISED_SUFFIX = "S"
+
+# Mandate for change (hmpps-tier MandateForChange): a current sentence that is custodial, or a current
+# requirement that is neither unpaid work / order extended (main category W, W1) nor restrictive.
+CUSTODIAL_SENTENCES = ("NC", "SC")
+UNPAID_WORK_REQUIREMENTS = ("W", "W1")
+REQUIREMENT_KINDS = {"RESTRICTIVE": True, "NON_RESTRICTIVE": False}
+
+#: Delius register codes the service reads (its Rosh, ComplexityFactor and IomNominal enums and the codes
+#: in DeliusRegistration), for ``historic_registrations``. RCPR is both a complexity factor and the
+#: version-3 child protection registration; REG30 (domestic abuse history) is a current registration type.
+REGISTER_CODES = {
+    "RVHR": "RoSH very high", "RHRH": "RoSH high", "RMRH": "RoSH medium", "RLRH": "RoSH low",
+    "MAPP": "MAPPA, optionally with its level: MAPP:M1, MAPP:M2, MAPP:M3",
+    **{code: f"complexity: {name}" for code, name in COMPLEXITY_REGISTRATIONS.items()},
+    "IIOM": "Integrated Offender Management", "INLL": "lifer or IPP", "ADVP": "domestic abuse",
+    "REG30": "domestic abuse history", "SPO": "stalking", "PRC": "two-thirds point (Probation Reset)",
+    "HREG": "historic registration, optionally with its old level, e.g. HREG:M2",
+}
+_ROSH_CODES = {"VERY_HIGH": "RVHR", "HIGH": "RHRH", "MEDIUM": "RMRH", "LOW": "RLRH"}
+#: One bit per registration a row can list; MAPP:Mx is a MAPPA registration at level x, bare MAPP any level.
+_REG_BITS = {key: 1 << i for i, key in enumerate([*REGISTER_CODES, "MAPP:M1", "MAPP:M2", "MAPP:M3"])}
+HISTORIC_HELP = ("list historic (ended) registrations only in 'historic_registrations', as '|'-separated Delius "
+                 "register codes")
+
+
+def known_registration_codes() -> str:
+    """The register codes accepted in ``historic_registrations``, with their meaning (for error messages)."""
+    return "; ".join(f"{code} ({meaning})" for code, meaning in REGISTER_CODES.items())
+
+
+def _historic_mask(items: list[str]) -> int:
+    mask = 0
+    for item in items:
+        code, sep, level = (part.strip() for part in item.partition(":"))
+        if code not in REGISTER_CODES:
+            raise KeyError(code)
+        if sep and code == "MAPP":
+            mask |= _REG_BITS[f"MAPP:{level}"]  # KeyError unless M1-M3
+            continue
+        if sep and (code != "HREG" or not level):
+            raise ValueError(item)
+        mask |= _REG_BITS[code]
+    return mask
+
+
+def parse_historic(check: Checker) -> np.ndarray:
+    """Bit mask per row of the registrations listed in the optional ``historic_registrations`` column (0 if absent)."""
+    if "historic_registrations" not in check.df.columns:
+        return np.zeros(len(check.df), dtype=np.int64)
+    return parse_code_list(
+        check, "historic_registrations", _historic_mask, np.int64,
+        f"unknown registration code or level; known codes: {known_registration_codes()}",
+    )
+
+
+def refuse_ambiguous_historic(check: Checker, historic: np.ndarray, current: np.ndarray, columns: str) -> None:
+    """A registration listed both as current (in ``columns``) and as historic in one row is refused: the
+    file does not say which is true, and only the current one may change the tier."""
+    check.add(
+        (historic & current) != 0, "historic_registrations",
+        f"lists a registration this row also gives as current ({columns}); each registration is either "
+        f"current or historic, so remove it from one place",
+    )
+
+
+def _complexity(codes: list[str]) -> int:
+    """Complexity points (low 6 bits) and the registrations' bit mask (above), packed in one integer."""
+    mask = 0
+    for code in codes:
+        mask |= _REG_BITS[code]
+    return (mask << 6) | _complexity_points(codes)
+
+
+def _sentence_codes(codes: list[str]) -> int:
+    """-1 for no current sentence (blank), 1 if any current sentence is custodial, else 0."""
+    for code in codes:
+        if not code.replace("_", "").isalnum():
+            raise ValueError(code)
+    return -1 if not codes else int(any(c in CUSTODIAL_SENTENCES for c in codes))
+
+
+def _requirements_give_mandate(items: list[str]) -> int:
+    found = 0
+    for item in items:
+        code, sep, kind = (part.strip() for part in item.partition("="))
+        if not sep or not code.replace("_", "").isalnum():
+            raise ValueError(item)
+        restrictive = REQUIREMENT_KINDS[kind]  # KeyError on anything else
+        found |= int(code not in UNPAID_WORK_REQUIREMENTS and not restrictive)
+    return found | (2 if items else 0)  # bit 0: gives a mandate; bit 1: any requirement listed
+
+
+def _mandate_for_change(check: Checker) -> np.ndarray:
+    """Mandate for change per row: the ``mandate_for_change`` cell when given (an override), otherwise derived
+    from ``sentence`` ('|'-separated sentence type codes of current sentences; blank = none) and ``requirements``
+    ('|'-separated CODE=RESTRICTIVE or CODE=NON_RESTRICTIVE, main category codes of current requirements)."""
+    df, n = check.df, len(check.df)
+    if "mandate_for_change" not in df.columns and "sentence" not in df.columns:
+        raise ValueError(f"input lacks required column(s) ['mandate_for_change'] (or 'sentence', with "
+                         f"'requirements', to derive it); present: {list(df.columns)}")
+    explicit = np.full(n, 2, dtype=np.int8)
+    if "mandate_for_change" in df.columns:
+        series = df["mandate_for_change"]
+        if series.dtype == bool:
+            explicit = series.to_numpy().astype(np.int8)
+        else:
+            explicit = parse_distinct(check, "mandate_for_change", lambda key: _BOOL[key], 2, np.int8,
+                                      "expected true or false (or blank to derive it from the sentence)", invalid=3)
+    derived = np.full(n, 2, dtype=np.int8)  # 2 = cannot tell
+    if "sentence" in df.columns:
+        sentence = parse_code_list(check, "sentence", _sentence_codes, np.int8,
+                                   "expected '|'-separated sentence type codes (letters and digits)")
+        derived = np.where(sentence == 1, 1, np.where(sentence == -1, 0, 2)).astype(np.int8)
+        if "requirements" in df.columns:
+            requirements = parse_code_list(
+                check, "requirements", _requirements_give_mandate, np.int8,
+                f"expected '|'-separated CODE=KIND items, KIND one of {sorted(REQUIREMENT_KINDS)}",
+            )
+            check.add((sentence == -1) & (requirements >= 2) & (explicit == 2), "requirements",
+                      "requirements given but no current sentence in 'sentence'")
+            derived = np.where(sentence == 0, requirements & 1, derived).astype(np.int8)
+    unknown = (explicit == 2) & (derived == 2)
+    if "sentence" in df.columns:
+        reason = ("cannot derive the mandate: a non-custodial sentence needs a 'requirements' column "
+                  "(or give mandate_for_change)")
+        check.add(unknown, "sentence", reason)
+    else:
+        check.add(unknown, "mandate_for_change", "missing value; expected true or false")
+    return np.where(explicit == 2, derived, explicit) == 1
+
+
+def _optional_bool(check: Checker, field: str) -> np.ndarray:
+    return parse_bool(check, field) if field in check.df.columns else np.zeros(len(check.df), dtype=bool)
 
 
 def _complexity_points(codes: list[str]) -> int:
@@ -279,29 +420,39 @@ def _need_points(items: list[str]) -> int:
 
 
 def tier_v2(df: pd.DataFrame) -> pd.DataFrame:
-    """Version-2 tier for each row: protect level A-D and change level 0-3 (e.g. "B2") and the points behind them.
+    """Version-2 tier for each row: protect level A-D, change level 0-3 and the unsupervised suffix (e.g. "B2",
+    "B2S"), and the points behind them.
 
     Columns read: ``gender`` (Male/Female), ``rosh`` (LOW/MEDIUM/HIGH/VERY_HIGH or blank), ``rsr``
     (0-99.99 %, 999.99 or blank = missing), ``mappa_level`` (M1/M2/M3 or blank),
     ``complexity_registrations`` and ``female_additional_factors`` ('|'-separated codes),
-    ``previous_enforcement_activity``, ``iom_nominal``, ``mandate_for_change``, ``assessment_present``
-    (true/false), ``ogrs`` (0-100 or blank = 0), ``needs`` ('|'-separated NEED=SEVERITY).
-    Only current registrations should be supplied (historic ones do not count).
+    ``previous_enforcement_activity``, ``iom_nominal``, ``assessment_present`` (true/false), ``ogrs``
+    (0-100 or blank = 0), ``needs`` ('|'-separated NEED=SEVERITY); the mandate from ``mandate_for_change``
+    (true/false) or, where blank, ``sentence`` and ``requirements``. Optional: ``prc_two_thirds_registration``
+    (true/false: a current two-thirds Probation Reset registration, giving the suffix "S") and
+    ``historic_registrations`` ('|'-separated Delius register codes of ended registrations: checked, then
+    ignored by every rule; a registration also given as current in the same row is refused as ambiguous).
 
-    Returns the input's index with columns tier, protect_level, protect_points, change_level, change_points.
+    Returns the input's index with columns tier, protect_level, protect_points, change_level, change_points
+    and unsupervised. The suffix never changes the protect or change level.
     Raises :class:`TieringError` listing every unknown code or out-of-range score.
     """
     check = Checker(df)
     check.require(V2_COLUMNS)
     female = parse_code(check, "gender", {"MALE": 0, "FEMALE": 1}, -1, np.int8, invalid=-2)
     check.add(female == -1, "gender", "missing value; expected Male or Female")
-    rosh = parse_code(check, "rosh", ROSH_PROTECT_POINTS, 0, np.int32)
+    rosh_code = parse_code(check, "rosh", {k: i for i, k in enumerate(ROSH_PROTECT_POINTS)}, -1, np.int8)
+    rosh = np.array([*ROSH_PROTECT_POINTS.values(), 0], dtype=np.int32)[rosh_code]  # -1 (blank) -> last: 0
+    rosh_bits = np.array([*(_REG_BITS[_ROSH_CODES[k]] for k in ROSH_PROTECT_POINTS), 0], dtype=np.int64)[rosh_code]
     rsr = parse_number(check, "rsr", 0.0, 99.99, allow=(RSR_MISSING_CODE,))
-    mappa = parse_code(check, "mappa_level", MAPPA_PROTECT_POINTS, 0, np.int32)
-    complexity = parse_code_list(
-        check, "complexity_registrations", _complexity_points, np.int32,
-        f"unknown registration code; allowed: {sorted(COMPLEXITY_REGISTRATIONS)}",
-    )
+    mappa_code = parse_code(check, "mappa_level", {k: i for i, k in enumerate(MAPPA_PROTECT_POINTS)}, -1, np.int8)
+    mappa = np.array([*MAPPA_PROTECT_POINTS.values(), 0], dtype=np.int32)[mappa_code]
+    mappa_bits = np.array([*(_REG_BITS["MAPP"] | _REG_BITS[f"MAPP:{m}"] for m in MAPPA_PROTECT_POINTS), 0],
+                          dtype=np.int64)[mappa_code]
+    complexity_reason = (f"unknown registration code; known codes: "
+                         f"{'; '.join(f'{c} ({m})' for c, m in COMPLEXITY_REGISTRATIONS.items())}; {HISTORIC_HELP}")
+    packed = parse_code_list(check, "complexity_registrations", _complexity, np.int64, complexity_reason)
+    complexity, complexity_bits = (packed & 63).astype(np.int32), packed >> 6
     female_factors = parse_code_list(
         check, "female_additional_factors", _female_factor_points, np.int32,
         f"unknown factor; allowed: {sorted(FEMALE_FACTORS)}",
@@ -313,8 +464,14 @@ def tier_v2(df: pd.DataFrame) -> pd.DataFrame:
         f"expected NEED=SEVERITY items, needs {sorted(NEED_WEIGHTS)}, severities {sorted(NEED_SEVERITY)}, each need once",
     )
     iom = parse_bool(check, "iom_nominal")
-    mandate = parse_bool(check, "mandate_for_change")
+    mandate = _mandate_for_change(check)
     assessed = parse_bool(check, "assessment_present")
+    unsupervised = _optional_bool(check, "prc_two_thirds_registration")
+    historic = parse_historic(check)
+    current = rosh_bits | mappa_bits | complexity_bits | np.where(iom, _REG_BITS["IIOM"], 0) | np.where(
+        unsupervised, _REG_BITS["PRC"], 0)
+    refuse_ambiguous_historic(check, historic, current, "rosh, mappa_level, complexity_registrations, iom_nominal "
+                                                        "or prc_two_thirds_registration")
     check.raise_if_any(TieringError)
 
     rsr_points = np.zeros(len(df), dtype=np.int32)
@@ -334,17 +491,41 @@ def tier_v2(df: pd.DataFrame) -> pd.DataFrame:
     change_points = np.where(mandate, change_points, 0)
 
     letters = np.array([p for p, _ in PROTECT_LEVELS], dtype=object)
-    labels = np.array([f"{p}{c}" for p in letters for c in range(4)], dtype=object)
+    labels = np.array([f"{p}{c}{s}" for s in ("", UNSUPERVISED_SUFFIX) for p in letters for c in range(4)], dtype=object)
     return pd.DataFrame(
         {
-            "tier": labels[protect_idx * 4 + change_level],
+            "tier": labels[unsupervised * 16 + protect_idx * 4 + change_level],
             "protect_level": letters[protect_idx],
             "protect_points": protect_points.astype(np.int64),
             "change_level": change_level.astype(np.int64),
             "change_points": change_points.astype(np.int64),
+            "unsupervised": unsupervised.astype(bool),
         },
         index=df.index,
     )
+
+
+#: Result columns compared by :func:`tier_changed`, as the service decides whether a new calculation changed the tier.
+CHANGE_COLUMNS = ("tier", "provisional", "protect_level", "change_level", "unsupervised")
+
+
+def tier_changed(previous: pd.DataFrame, current: pd.DataFrame) -> pd.Series:
+    """Whether each person's tier changed between two results of :func:`tier_v2` or :func:`tier_v3` (same index).
+
+    As the service does (hmpps-tier TierUpdater.isUpdated), a change in any of the tier, the provisional flag,
+    the protect or change level, or the unsupervised flag counts; so the "S" suffix appearing or going away on
+    its own is a tier change. Columns absent from both results are skipped.
+    """
+    if not previous.index.equals(current.index):
+        raise ValueError("tier_changed: the two results must have the same index (one row per person, same order)")
+    columns = [c for c in CHANGE_COLUMNS if c in previous.columns or c in current.columns]
+    missing = [c for c in columns if c not in previous.columns or c not in current.columns]
+    if missing:
+        raise ValueError(f"tier_changed: column(s) {missing} are in only one of the results; compare like with like")
+    changed = np.zeros(len(current), dtype=bool)
+    for c in columns:
+        changed |= previous[c].to_numpy() != current[c].to_numpy()
+    return pd.Series(changed, index=current.index, name="tier_changed")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -367,6 +548,8 @@ LOOKUP = (
 )
 #: Sexual reoffending predictor (direct contact, DC-SRP) band -> tier; MEDIUM splits by score.
 DCSRP_BAND_TIER = {"VERY_HIGH": "A", "HIGH": "B", "MEDIUM": None, "LOW": "E"}
+#: A band the service accepts but ignores (as it ignores a band without a score above 0).
+DCSRP_NOT_APPLICABLE = "NOT_APPLICABLE"
 #: MEDIUM band: score intervals [low, high) -> tier (published as 1.12-2.10 and 2.11-3.35 etc.).
 DCSRP_MEDIUM_SCORES = ((3.36, np.inf, "C"), (2.11, 3.36, "D"), (1.12, 2.11, "C"), (0.60, 1.12, "D"))
 #: RoSH with a MAPPA category; RoSH alone (LOW/blank gives no tier without MAPPA).
@@ -400,25 +583,34 @@ def tier_v3(df: pd.DataFrame) -> pd.DataFrame:
     """Version-3 tier A-G for each row, whether it is provisional, and the step that set it.
 
     Columns read: ``arp`` and ``csrp`` (0-100 %) with ``*_static_or_dynamic`` (STATIC/DYNAMIC, needed
-    when the score is given), ``dcsrp_band`` (LOW/MEDIUM/HIGH/VERY_HIGH or blank) with ``dcsrp_score``
-    (0-100 %, needed for MEDIUM), ``rosh``, ``mappa_category_present``, ``lifer_ipp_release_years_ago``
+    when the score is given), ``dcsrp_band`` (LOW/MEDIUM/HIGH/VERY_HIGH, NOT_APPLICABLE or blank) with
+    ``dcsrp_score`` (0-100 %), ``rosh``, ``mappa_category_present``, ``lifer_ipp_release_years_ago``
     (blank if not a lifer/IPP), and true/false ``domestic_abuse_reg``, ``stalking_reg``,
-    ``child_protection_reg``, ``ever_sexual_offence``. An optional ``active_sentence`` column (true/false)
-    gives NOT_SUPERVISED when false; a missing ARP or CSRP gives MISSING.
+    ``child_protection_reg``, ``ever_sexual_offence``. Optional: ``active_sentence`` (true/false; false gives
+    NOT_SUPERVISED before any other rule) and ``historic_registrations`` (as in :func:`tier_v2`: ignored,
+    ambiguous rows refused). A missing ARP or CSRP gives MISSING. The sexual-predictor step applies only to a
+    band of LOW to VERY_HIGH with a score above 0, as the service validates it.
 
-    Provisional: predictor scores static or RoSH missing, and the tier comes from the look-up (no
-    other step gives a tier at least as high). Returns columns tier, provisional, tier_step.
+    Provisional (hmpps-tier ProvisionalStatusCalculator): (a) static predictors: both static, unless
+    another step gives A; ARP static only, unless another step reaches the look-up's first column for
+    the CSRP row; CSRP static only, unless another step reaches the first row for the ARP column; or
+    (b) RoSH missing: unless a step other than MAPPA/RoSH (the look-up counted only when both predictors
+    are dynamic) gives A (with a MAPPA category) or C or higher (without). Returns columns tier,
+    provisional, tier_step.
     """
     check = Checker(df)
     check.require(V3_COLUMNS)
+    n = len(df)
     arp = parse_number(check, "arp", 0.0, 100.0)
     csrp = parse_number(check, "csrp", 0.0, 100.0)
-    static = np.zeros(len(df), dtype=bool)
+    flags = {}
     for field, score in (("arp_static_or_dynamic", arp), ("csrp_static_or_dynamic", csrp)):
         flag = parse_code(check, field, {k: int(v) for k, v in STATIC_OR_DYNAMIC.items()}, -1, np.int8, invalid=-2)
         check.add((flag == -1) & ~np.isnan(score), field, "missing value; expected STATIC or DYNAMIC when the score is given")
-        static |= flag == 1
-    band_codes = {band: i for i, band in enumerate(DCSRP_BAND_TIER)}
+        flags[field] = flag
+    arp_static, csrp_static = flags["arp_static_or_dynamic"] == 1, flags["csrp_static_or_dynamic"] == 1
+    both_dynamic = (flags["arp_static_or_dynamic"] == 0) & (flags["csrp_static_or_dynamic"] == 0)
+    band_codes = {band: i for i, band in enumerate([*DCSRP_BAND_TIER, DCSRP_NOT_APPLICABLE])}
     band = parse_code(check, "dcsrp_band", band_codes, -1, np.int8)
     dcsrp = parse_number(check, "dcsrp_score", 0.0, 100.0)
     rosh_codes = {k: i for i, k in enumerate(ROSH_PROTECT_POINTS)}
@@ -426,24 +618,32 @@ def tier_v3(df: pd.DataFrame) -> pd.DataFrame:
     mappa = parse_bool(check, "mappa_category_present")
     lifer = parse_number(check, "lifer_ipp_release_years_ago", 0.0, 150.0)
     registrations = {field: parse_bool(check, field) for field in REGISTRATION_TIERS}
-    active = parse_bool(check, "active_sentence") if "active_sentence" in df.columns else np.ones(len(df), dtype=bool)
+    active = _optional_bool(check, "active_sentence") if "active_sentence" in df.columns else np.ones(n, dtype=bool)
+    historic = parse_historic(check)
+    current = (np.array([*(_REG_BITS[_ROSH_CODES[k]] for k in rosh_codes), 0], dtype=np.int64)[rosh]
+               | np.where(mappa, _REG_BITS["MAPP"], 0)
+               | np.where(registrations["domestic_abuse_reg"], _REG_BITS["ADVP"] | _REG_BITS["REG30"], 0)
+               | np.where(registrations["stalking_reg"], _REG_BITS["SPO"], 0)
+               | np.where(registrations["child_protection_reg"], _REG_BITS["RCPR"], 0)
+               | np.where(~np.isnan(lifer), _REG_BITS["INLL"], 0))
+    refuse_ambiguous_historic(check, historic, current, "rosh, mappa_category_present, domestic_abuse_reg, "
+                                                        "stalking_reg, child_protection_reg or lifer_ipp_release_years_ago")
 
-    medium = band == band_codes["MEDIUM"]
-    dcsrp_tier = np.full(len(df), _NONE, dtype=np.int8)
+    usable = (band >= 0) & (band < len(DCSRP_BAND_TIER)) & (dcsrp > 0)  # the service's validate(): else ignored
+    medium = usable & (band == band_codes["MEDIUM"])
+    dcsrp_tier = np.full(n, _NONE, dtype=np.int8)
     for name, i in band_codes.items():
-        if DCSRP_BAND_TIER[name] is not None:
-            dcsrp_tier[band == i] = _T[DCSRP_BAND_TIER[name]]
+        if DCSRP_BAND_TIER.get(name) is not None:
+            dcsrp_tier[usable & (band == i)] = _T[DCSRP_BAND_TIER[name]]
     for low, high, tier in DCSRP_MEDIUM_SCORES:
         dcsrp_tier[medium & (dcsrp >= low) & (dcsrp < high)] = _T[tier]
-    check.add(
-        medium & (np.isnan(dcsrp) | (dcsrp < DCSRP_MEDIUM_SCORES[-1][0])), "dcsrp_score",
-        f"MEDIUM band needs a score of at least {DCSRP_MEDIUM_SCORES[-1][0]}",
-    )
+    check.add(medium & (dcsrp < DCSRP_MEDIUM_SCORES[-1][0]), "dcsrp_score",
+              f"a MEDIUM band needs a score of at least {DCSRP_MEDIUM_SCORES[-1][0]} (the service stops with an error)")
     check.raise_if_any(TieringError)
 
     rosh_names = list(rosh_codes)
-    mappa_rosh = np.full(len(df), _NONE, dtype=np.int8)
-    rosh_only = np.full(len(df), _NONE, dtype=np.int8)
+    mappa_rosh = np.full(n, _NONE, dtype=np.int8)
+    rosh_only = np.full(n, _NONE, dtype=np.int8)
     for code, name in [(-1, None), *enumerate(rosh_names)]:
         mappa_rosh[mappa & (rosh == code)] = _T[MAPPA_ROSH_TIER[name]]
         if name in ROSH_ONLY_TIER:
@@ -461,9 +661,18 @@ def tier_v3(df: pd.DataFrame) -> pd.DataFrame:
 
     steps = np.stack([dcsrp_tier, mappa_rosh, rosh_only, lifer_tier, *registration_tiers, lookup], axis=1)
     step_idx = np.argmin(steps, axis=1)
-    tier_idx = steps[np.arange(len(df)), step_idx].astype(np.int64)
-    from_lookup = step_idx == len(V3_STEPS) - 1
-    provisional = (static | (rosh == -1)) & from_lookup
+    tier_idx = steps[np.arange(n), step_idx].astype(np.int64)
+
+    # Provisional status; a step giving no tier counts as G (index 6), as in the service.
+    g = _T["G"]
+    others = np.minimum(steps[:, :-1].min(axis=1), g)  # every step but the look-up
+    provisional = np.where(
+        arp_static & csrp_static, others > _T["A"],
+        np.where(arp_static, others > table[row, 0], np.where(csrp_static, others > table[0, col], False)))
+    without_rosh = np.minimum(np.delete(steps, [1, 2], axis=1)[:, :-1].min(axis=1), g)  # no MAPPA/RoSH, no look-up
+    without_rosh = np.where(both_dynamic, np.minimum(without_rosh, lookup), without_rosh)
+    no_rosh = rosh == -1
+    provisional |= no_rosh & np.where(mappa, without_rosh > _T["A"], without_rosh > _T["C"])
 
     labels = np.array([*V3_TIERS, MISSING, NOT_SUPERVISED], dtype=object)
     step_names = np.array([*V3_STEPS, "missing_predictor", "no_active_sentence"], dtype=object)
