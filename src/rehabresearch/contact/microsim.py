@@ -25,6 +25,12 @@ that week. Each week:
    taper clock, which advances one week per week (or at the person's progress
    rate) except during a step-up.
 
+People past the two-thirds point of a licence under Probation Reset are
+unsupervised: they leave the supervised caseload but are counted, until their
+licence ends, in ``unsupervised_weeks`` (and the monthly ``unsupervised``
+caseload), the people the tiering service shows with the tier suffix "S";
+:func:`tiers_at` gives each person's tier with that suffix at a week.
+
 Results are summed by month, tier, sex and case type (never stored per
 person-week), so a million people fit in memory. :func:`run_replicates`
 repeats a comparison over seeds; :func:`interval_summary` turns replicates into
@@ -48,7 +54,10 @@ SEXES = ("male", "female")
 CASE_TYPES = ("community", "licence")
 #: Outputs summed per month × tier × sex × case type × caring; ``starts`` counts people starting that month.
 METRICS = ("starts", "person_weeks", "scheduled", "attended", "missed", "face_to_face", "remote", "acceptable_absences",
-           "warnings", "breaches", "recalls", "officer_minutes")
+           "warnings", "breaches", "recalls", "officer_minutes", "unsupervised_weeks")
+#: Version-2 tier suffix of people past the two-thirds point of a licence under Probation Reset: the tiering
+#: service marks them with the two-thirds (PRC) registration and shows their tier as e.g. "B2S".
+UNSUPERVISED_SUFFIX = "S"
 
 
 def _default_tier_mix() -> dict[str, float]:
@@ -186,15 +195,48 @@ def synthetic_cohort(n: int, rng: np.random.Generator, params: CohortParams = Co
     })
 
 
-def tier_distribution(cohort: pd.DataFrame) -> pd.DataFrame:
-    """People by protect level (rows A-D) and change level (columns 3-0), with totals."""
+def tier_distribution(cohort: pd.DataFrame, policy: Policy | None = None) -> pd.DataFrame:
+    """People by protect level (rows A-D) and change level (columns 3-0), with totals.
+
+    With a ``policy`` that has Probation Reset, four more rows count, by the same levels, the people who
+    pass the two-thirds point of a licence without an exception and so become unsupervised before it
+    ends: the tiering service then shows their tier with the suffix "S" (e.g. B2S). Those rows are a
+    subset of the first four, not additions to them.
+    """
     tiers = cohort["tier"].astype(str)
-    table = pd.crosstab(tiers.str[0], tiers.str[1]).reindex(index=list(PROTECT_LEVELS), columns=list("3210"),
-                                                           fill_value=0)
-    table.columns = [f"change {c}" for c in table.columns]
-    table["total"] = table.sum(axis=1)
-    table.index.name = "protect level"
-    return table.reset_index()
+
+    def table(t: pd.Series) -> pd.DataFrame:
+        out = pd.crosstab(t.str[0], t.str[1]).reindex(index=list(PROTECT_LEVELS), columns=list("3210"), fill_value=0)
+        out.columns = [f"change {c}" for c in out.columns]
+        out["total"] = out.sum(axis=1)
+        return out
+
+    result = table(tiers)
+    if policy is not None and policy.reset_enabled:
+        later = table(tiers[unsupervised_from(cohort, policy) >= 0])
+        later.index = [f"{level}, of whom unsupervised after two-thirds ({level}{UNSUPERVISED_SUFFIX})"
+                       for level in later.index]
+        result = pd.concat([result, later])
+    result.index.name = "protect level"
+    return result.reset_index()
+
+
+def unsupervised_from(cohort: pd.DataFrame, policy: Policy) -> np.ndarray:
+    """Week from which each person is unsupervised under ``policy``'s Probation Reset (the two-thirds point of
+    a licence without an exception, when it comes before the licence ends); -1 for people never unsupervised."""
+    a = _cohort_arrays(cohort)
+    end, full = _supervision_end(a, policy), a["start_week"] + a["length_weeks"]
+    return np.where(end < full, end, -1)
+
+
+def tiers_at(cohort: pd.DataFrame, policy: Policy, week: int) -> pd.Series:
+    """Each person's version-2 tier at ``week`` as the tiering service shows it: with the suffix "S" once past
+    the two-thirds point of a licence under Probation Reset (until the licence ends), else the tier alone."""
+    start = unsupervised_from(cohort, policy)
+    a = _cohort_arrays(cohort)
+    past = (start >= 0) & (start <= week) & (week < a["start_week"] + a["length_weeks"])
+    tiers = cohort["tier"].astype(str).to_numpy(dtype=object)
+    return pd.Series(np.where(past, tiers + UNSUPERVISED_SUFFIX, tiers), index=cohort.index, name="tier")
 
 
 _REQUIRED = ("tier", "case_type", "sex", "length_weeks", "start_week", "caring", "mappa", "very_high_rosh",
@@ -280,6 +322,7 @@ def simulate(cohort: pd.DataFrame, policy: Policy, rng: np.random.Generator,
     n, weeks = len(cohort), params.weeks
     tier, licence, start = a["tier"], a["licence"], a["start_week"]
     end = _supervision_end(a, policy)
+    full_end32 = (start + a["length_weeks"]).astype(np.int32)
     group = ((tier * 2 + a["female"]) * 2 + licence) * 2 + a["caring"]
     n_groups = len(TIERS) * 2 * 2 * 2
     base = a["miss_propensity"] * params.compliance_multiplier
@@ -308,6 +351,8 @@ def simulate(cohort: pd.DataFrame, policy: Policy, rng: np.random.Generator,
         active = (start32 <= t) & (end32 > t) & ~recalled
         w = weekly[t]
         w[col["person_weeks"]] = np.bincount(group[active], minlength=n_groups)
+        unsupervised = (end32 <= t) & (full_end32 > t) & ~recalled  # past two-thirds under Probation Reset
+        w[col["unsupervised_weeks"]] = np.bincount(group[unsupervised], minlength=n_groups)
         due = np.flatnonzero(active & (next_due <= t))
         g = group[due]
         mode = np.searchsorted(policy.mode_cum_share, rng.random(due.size, dtype=np.float32), side="right")
@@ -383,6 +428,7 @@ def _monthly_frame(weekly: np.ndarray) -> pd.DataFrame:
     for i, m in enumerate(METRICS):
         frame[m] = monthly[:, i, :].reshape(-1)
     frame["caseload"] = frame["person_weeks"] / frame["weeks_in_month"]
+    frame["unsupervised"] = frame["unsupervised_weeks"] / frame["weeks_in_month"]  # tier shown with suffix "S"
     frame["officer_hours"] = frame["officer_minutes"] / 60
     return frame
 
