@@ -1,8 +1,10 @@
 """Probation tiering: the version-2 (protect A-D x change 0-3) and version-3 (A-G) calculators.
 
-Rules are the published tables in the Probation Service's open-source tiering service
-(ministryofjustice/hmpps-tier, snapshot of August 2026), restated as data below and implemented
-here independently. Both calculators are vectorised over a DataFrame with one row per person and
+Rules are those of the Probation Service's open-source tiering service (ministryofjustice/hmpps-tier,
+commit affac98aa31db76f1856de066cb9a65e54c43cee of 17 August 2026; calculation last changed 18 June 2026),
+restated as data below and implemented here independently, including the version-2 unsupervised suffix
+"S" (two-thirds registration), the exclusion of historic registrations, the mandate for change from the
+sentence and its requirements, and the version-3 provisional rule (see docs/contact-tiering.md). Both calculators are vectorised over a DataFrame with one row per person and
 the column names of that service's worked cases (``tests/contact/data/tier_cases.csv``). Every bad
 value in every row is reported at once by :class:`TieringError`, naming the row and the field.
 
