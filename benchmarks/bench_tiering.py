@@ -49,6 +49,8 @@ def synthetic_people(n: int, rng: np.random.Generator) -> pd.DataFrame:
         "needs": pick(needs_options),
         "iom_nominal": pick(["false", "true"], [0.95, 0.05]),
         "mandate_for_change": pick(["true", "false"], [0.9, 0.1]),
+        "prc_two_thirds_registration": pick(["false", "true"], [0.9, 0.1]),
+        "historic_registrations": pick(["", "HREG:M2", "RTAO|HREG"], [0.8, 0.15, 0.05]),
         "assessment_present": pick(["true", "false"], [0.9, 0.1]),
         "arp": blank_some(numbers(0, 99, 1), 0.02),
         "arp_static_or_dynamic": pick(["DYNAMIC", "STATIC"], [0.8, 0.2]),
@@ -95,15 +97,16 @@ def naive_v2(r: dict) -> str:
         points += 2 * ("PARENTING_RESPONSIBILITIES" in factors) + 2 * bool(factors & {"IMPULSIVITY", "TEMPER_CONTROL"})
         points += 2 * (r["previous_enforcement_activity"] == "true")
     protect = "A" if points >= 150 else "B" if points >= 20 else "C" if points >= 10 else "D"
+    suffix = "S" if r["prc_two_thirds_registration"] == "true" else ""  # historic registrations: ignored
     if r["mandate_for_change"] != "true":
-        return f"{protect}0"
+        return f"{protect}0{suffix}"
     if r["assessment_present"] != "true":
-        return f"{protect}2"
+        return f"{protect}2{suffix}"
     weights = {"THINKING_AND_BEHAVIOUR": 2, "ATTITUDES": 2}
     severity = {"NO_NEED": 0, "STANDARD": 1, "SEVERE": 2}
     change = sum(weights.get(k, 1) * severity[v] for k, v in (i.split("=") for i in r["needs"].split("|") if i))
     change += math.floor((_num(r["ogrs"]) or 0) / 10) + 2 * (r["iom_nominal"] == "true")
-    return f"{protect}{3 if change >= 20 else 2 if change >= 10 else 1}"
+    return f"{protect}{3 if change >= 20 else 2 if change >= 10 else 1}{suffix}"
 
 
 def naive_v3(r: dict) -> str:
