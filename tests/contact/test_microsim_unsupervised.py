@@ -60,8 +60,8 @@ def test_tier_table_counts_the_unsupervised():
     assert len(table) == 8 and table["total"].iloc[:4].sum() == 5
     later = table.iloc[4:]
     assert later["total"].tolist() == [0, 2, 0, 1]
-    assert later.loc["B, of whom unsupervised after two-thirds (BS)", ["change 2", "change 1", "change 3"]].tolist() == [1, 1, 0]
-    assert later.loc["D, of whom unsupervised after two-thirds (DS)", "change 0"] == 1
+    assert later.loc["B, of whom unsupervised after two-thirds (tiers B3S to B0S)", ["change 2", "change 1", "change 3"]].tolist() == [1, 1, 0]
+    assert later.loc["D, of whom unsupervised after two-thirds (tiers D3S to D0S)", "change 0"] == 1
     pd.testing.assert_frame_equal(tier_distribution(cohort), tier_distribution(cohort, NO_RESET))
     assert len(tier_distribution(cohort)) == 4
 

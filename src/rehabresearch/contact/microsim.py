@@ -214,8 +214,8 @@ def tier_distribution(cohort: pd.DataFrame, policy: Policy | None = None) -> pd.
     result = table(tiers)
     if policy is not None and policy.reset_enabled:
         later = table(tiers[unsupervised_from(cohort, policy) >= 0])
-        later.index = [f"{level}, of whom unsupervised after two-thirds ({level}{UNSUPERVISED_SUFFIX})"
-                       for level in later.index]
+        later.index = [f"{level}, of whom unsupervised after two-thirds (tiers {level}3{UNSUPERVISED_SUFFIX} to "
+                       f"{level}0{UNSUPERVISED_SUFFIX})" for level in later.index]
         result = pd.concat([result, later])
     result.index.name = "protect level"
     return result.reset_index()
