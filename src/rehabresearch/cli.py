@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import sys
 from pathlib import Path
@@ -91,12 +92,11 @@ def output_file(given: str, label: str = "OUT") -> Path:
     path = Path(given).expanduser().resolve()
     if path.is_dir():
         raise IsADirectoryError(f"{label} {path} is a folder; give a file name, e.g. {path / 'tiered.csv'}")
-    if not path.parent.is_dir():
-        raise FileNotFoundError(f"{label}: the folder {path.parent} does not exist")
-    try:
-        jobs.check_writable(path.parent)
-    except PermissionError:
-        raise PermissionError(f"{label}: cannot write to the folder {path.parent}") from None
+    if path.parent.is_dir():  # a missing folder is made when the file is written
+        try:
+            jobs.check_writable(path.parent)
+        except PermissionError:
+            raise PermissionError(f"{label}: cannot write to the folder {path.parent}") from None
     return path
 
 
@@ -153,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    previous = signal.getsignal(signal.SIGTERM)
+    previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
     jobs.install_sigterm_handler()  # SIGTERM cleans up (staging, temporary files) as Ctrl-C does
     try:
         return args.func(args)
@@ -170,8 +170,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {_os_error(exc)}", file=sys.stderr)
         return 2
     finally:
+        logging.disable(logging.NOTSET)  # an interrupt silences library logs on the way out
         try:
-            signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGTERM, previous[0])
+            signal.signal(signal.SIGINT, previous[1])
         except (ValueError, TypeError):  # not the main thread, or no Python-level previous handler
             pass
 

@@ -24,6 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .io import user_umask
+
 #: How long a stopped worker may take to clean up before it is killed.
 STOP_GRACE_SECONDS = 15.0
 _STAGING = re.compile(r"^\.(?P<name>.+)\.(?:staging|old)-(?P<pid>\d+)(?:-.*)?$")
@@ -50,22 +52,51 @@ class Terminated(KeyboardInterrupt):
     signum = signal.SIGTERM
 
 
+def _kernel_pids() -> list[int]:
+    """Child processes of this one that lead their own session: the Jupyter kernels it started."""
+    me, found = os.getpid(), []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            pid = int(entry.name)
+            if int(fields[1]) == me and os.getsid(pid) == pid:
+                found.append(pid)
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def _stop_quietly() -> None:
+    """On the way out: kill this process's kernels at once (a kernel stopped mid-cell prints tracebacks)
+    and silence library log messages about the dead kernel; ``finally`` blocks then clean up."""
+    import logging
+
+    for pid in _kernel_pids():
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    logging.disable(logging.CRITICAL)
+
+
 def raise_terminated(signum, frame) -> None:
+    _stop_quietly()
     raise Terminated()
 
 
+def raise_interrupted(signum, frame) -> None:
+    _stop_quietly()
+    raise KeyboardInterrupt()
+
+
 def install_sigterm_handler() -> None:
-    """Make SIGTERM raise :class:`Terminated` in the main thread (default SIGTERM skips every cleanup)."""
+    """Make SIGTERM raise :class:`Terminated` and Ctrl-C stop kernels quietly (in the main thread only)."""
     try:
         signal.signal(signal.SIGTERM, raise_terminated)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, raise_interrupted)
     except ValueError:  # not the main thread: signals cannot be handled here
         pass
-
-
-def user_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def make_staging(reports_dir: Path, name: str) -> Path:
@@ -139,7 +170,7 @@ def _worker_main(fn: Callable[..., Any], args: tuple, results: Any, key: str) ->
     # Ctrl-C goes to the whole foreground process group; the parent decides what happens. A Python
     # handler (not SIG_IGN) so that the kernels this worker starts still get the default.
     signal.signal(signal.SIGINT, lambda *_: None)
-    install_sigterm_handler()
+    signal.signal(signal.SIGTERM, raise_terminated)
     try:
         results.put((key, "result", fn(*args)))
     except KeyboardInterrupt:  # stopped by the parent: fn's finally blocks have cleaned up
