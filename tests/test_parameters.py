@@ -168,3 +168,9 @@ def test_contract_total_value_in_scientific_notation_is_a_number(tmp_path):
                               "total_value: 4.2e6"))
     assert contract_inputs.load_contract(f).value.sum() == pytest.approx(4_200_000)
     assert json.dumps(contract_inputs.load_contract(f).name) == '"my_contract"'
+
+
+def test_every_profile_of_every_notebook_passes_its_checks():
+    for info in runner.discover():
+        for profile in info.profiles:
+            runner.resolve_parameters(info, profile)
