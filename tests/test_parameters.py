@@ -134,6 +134,16 @@ def test_relative_path_is_taken_from_the_working_directory(declared, tmp_path, m
     assert runner.resolve_parameters(declared, params_file="p.yaml")["data"] == str(here / "mine.csv")
 
 
+def test_relative_path_from_a_project_subfolder(monkeypatch):
+    info = runner.find("contract_sensitivity")
+    monkeypatch.chdir(paths.PROJECT_ROOT / "examples")
+    notes = []
+    values = runner.resolve_parameters(info, overrides={"contract_file": "my_contract.yaml"}, notes=notes)
+    # today this resolved against the project root (no file there); the notebook runs in the project root
+    assert values["contract_file"] == "examples/my_contract.yaml"
+    assert notes == [f"contract_file: my_contract.yaml -> {paths.PROJECT_ROOT / 'examples' / 'my_contract.yaml'}"]
+
+
 def test_run_prints_the_resolved_path(project, tmp_path, monkeypatch, capsys):  # noqa: F811
     nbformat.write(_notebook(GOOD, params=PARAMS), paths.NOTEBOOKS_DIR / "good.ipynb")
     (tmp_path / "mine.csv").write_text("a\n1\n")

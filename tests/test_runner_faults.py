@@ -55,8 +55,9 @@ class _Command:
         self.root = root
         env = dict(os.environ, REHABRESEARCH_ROOT=str(root), PYTHONUNBUFFERED="1")
         env.pop(paths.MIRROR_ENV, None)
+        # its own process group, like a command started from a terminal (Ctrl-C signals the whole group)
         self.proc = subprocess.Popen([str(EXE), *args], cwd=root, env=env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True)
+                                     stderr=subprocess.STDOUT, text=True, start_new_session=True)
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -112,7 +113,7 @@ def test_ctrl_c_stops_a_parallel_run_promptly_and_cleanly(cli_project):
     run.wait_for(lambda: "a_good: done" in run.output and "c_slow: started" in run.output)
     run.wait_for(lambda: any(".c_slow.staging-" in n for n in _hidden(reports)))
     time.sleep(1.0)
-    run.proc.send_signal(signal.SIGINT)
+    os.killpg(run.proc.pid, signal.SIGINT)  # Ctrl-C at a terminal: the command and its workers all get it
     code, took = run.finish(timeout=30)
     out = run.output
     assert code == 130, out
@@ -290,6 +291,17 @@ def test_tier_interrupted_while_writing_leaves_no_temporary_file(tmp_path, monke
     monkeypatch.setattr(pd.DataFrame, "to_csv", real)
     assert "interrupted" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["people.csv"], "no output and no temporary file"
+
+
+def test_tier_out_in_a_folder_that_cannot_be_written_is_one_line(tmp_path, monkeypatch, capsys):
+    src = _cases_file(tmp_path)
+
+    def refuse(folder):
+        raise PermissionError(f"cannot write reports to {folder}: Read-only file system")
+
+    monkeypatch.setattr(jobs, "check_writable", refuse)
+    assert cli.main(["tier", str(src), str(tmp_path / "o.csv")]) == 2
+    assert capsys.readouterr().err == f"error: OUT: cannot write to the folder {tmp_path}\n"
 
 
 def test_sigterm_handler_is_restored_after_the_command(tmp_path):

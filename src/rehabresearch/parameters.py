@@ -13,7 +13,8 @@ The declaration is the specification:
   ``{one of: flat_monthly | flat_weekly}``.
 * **Paths**: a parameter whose comment mentions a *path* takes file paths. A relative path given on
   the command line (``-p``) or in a ``-f`` file is taken relative to the current working directory,
-  the same as every other command, and replaced by the absolute path (which the runner prints).
+  the same as every other command, and replaced by the resolved path (which the runner prints;
+  a file inside the project is passed relative to the project root, where notebooks run).
   A value without a folder separator or file suffix (a catalog or bundled name) is left alone.
 """
 
@@ -150,8 +151,12 @@ def looks_like_path(text: str) -> bool:
     return "/" in text or "\\" in text or bool(Path(text).suffix)
 
 
-def resolve_paths(rule: Rule, value: Any, cwd: Path) -> tuple[Any, list[str]]:
-    """For a path parameter, make relative paths absolute against ``cwd``; also return 'given -> resolved' notes."""
+def resolve_paths(rule: Rule, value: Any, cwd: Path, root: Path | None = None) -> tuple[Any, list[str]]:
+    """For a path parameter, resolve relative paths against ``cwd``; also return 'given -> resolved' notes.
+
+    The value passed on is absolute, or relative to ``root`` (the project root, where notebooks run)
+    for a file inside it, so a report names ``examples/my_contract.yaml`` rather than the full path.
+    """
     if not rule.is_path:
         return value, []
     notes = []
@@ -169,6 +174,8 @@ def resolve_paths(rule: Rule, value: Any, cwd: Path) -> tuple[Any, list[str]]:
             raise ParameterError(f"parameter {rule.name}: {resolved} is a folder; give a file")
         if str(resolved) != item:
             notes.append(f"{rule.name}: {item} -> {resolved}")
+        if root is not None and resolved.is_relative_to(root.resolve()):
+            return resolved.relative_to(root.resolve()).as_posix()
         return str(resolved)
 
     if isinstance(value, list):

@@ -6,6 +6,9 @@ notebook, ``index.html`` (code hidden, figures embedded, no network needed),
 commit, parameters, package versions, input sha256s, timings, status). Work is
 staged in a temporary folder and swapped in whole; a failed run replaces the old
 report with a failure page, so a stale good report is never shown as current.
+A run that cannot start (a bad parameter value, work too large, an input that
+cannot be had, ``reports/`` not writable) is refused before any kernel starts and
+keeps the old report. See ``docs/running-reports.md``.
 """
 
 from __future__ import annotations
@@ -187,7 +190,7 @@ def resolve_parameters(
             value = _params.check(rule, value, origin, info.name)
             if from_user:
                 try:
-                    value, resolved = _params.resolve_paths(rule, value, cwd)
+                    value, resolved = _params.resolve_paths(rule, value, cwd, paths.PROJECT_ROOT)
                 except _params.ParameterError as exc:
                     raise _params.ParameterError(f"{info.name}: {exc} (from {origin})") from None
                 if notes is not None:
