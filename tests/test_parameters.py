@@ -75,6 +75,16 @@ def test_bad_values_are_refused_with_one_line(declared, name, value, rule):
     assert "\n" not in message
 
 
+def test_values_typed_after_p_are_text_for_a_text_parameter(declared):
+    typed = {k: runner.TypedText(v) for k, v in
+             {"policy": "flat_weekly", "data": "42", "start": "2014-04-01", "caliper_sd": "2e-1"}.items()}
+    values = runner.resolve_parameters(declared, overrides=typed)
+    assert values["data"] == "42" and values["start"] == "2014-04-01" and values["policy"] == "flat_weekly"
+    assert values["caliper_sd"] == pytest.approx(0.2)
+    with pytest.raises(parameters.ParameterError, match="n_people must be a whole number"):
+        runner.resolve_parameters(declared, overrides={"n_people": runner.TypedText("abc")})
+
+
 def test_profile_values_are_checked_too(declared):
     (paths.PARAMS_DIR / "declared").mkdir()
     (paths.PARAMS_DIR / "declared" / "quick.yaml").write_text("n_people: lots\n")

@@ -308,3 +308,19 @@ def test_sigterm_handler_is_restored_after_the_command(tmp_path):
     before = signal.getsignal(signal.SIGTERM)
     cli.main(["tier", str(tmp_path), str(tmp_path / "o.csv")])
     assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_a_present_file_failing_its_checksum_fails_only_its_report(project, monkeypatch, tmp_path, capsys):  # noqa: F811
+    nb = _notebook(GOOD)
+    name = "compas_two_year"
+    nb.metadata["rehabresearch"]["external"] = [name]
+    nbformat.write(nb, paths.NOTEBOOKS_DIR / "a_needs_data.ipynb")
+    monkeypatch.delenv(paths.MIRROR_ENV, raising=False)
+    monkeypatch.setattr(paths, "EXTERNAL_DIR", tmp_path / "external")
+    target = catalog.get(name).path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("not the published file\n")
+    results = runner.run(["a_needs_data", "good"], progress=print)
+    assert [r.status for r in results] == ["failed", "ok"]
+    assert f"fetch it again with: rehabresearch data fetch {name} --force" in results[0].error
+    assert not (paths.REPORTS_DIR / "a_needs_data").exists(), "no failure page replaces anything for an input fault"

@@ -25,7 +25,7 @@ def _cmd_list(args) -> int:
 
 
 def _cmd_run(args) -> int:
-    overrides = {name: runner.parse_value(value) for name, value in (args.param or [])}
+    overrides = {name: runner.TypedText(value) for name, value in (args.param or [])}
     results = runner.run(
         args.notebooks or None, args.profile, params_file=args.params_file, overrides=overrides or None,
         timeout=args.timeout, jobs=args.jobs, allow_large=args.allow_large,

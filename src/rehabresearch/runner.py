@@ -187,6 +187,8 @@ def resolve_parameters(
             )
         for name, value in layer.items():
             rule = info.parameters[name].rule
+            if isinstance(value, TypedText):  # as typed after -p: text for a text parameter, else YAML
+                value = str(value) if isinstance(rule.default, str) else parse_value(value)
             value = _params.check(rule, value, origin, info.name)
             if from_user:
                 try:
@@ -206,6 +208,11 @@ def _read_yaml(path: Path) -> dict:
     if not isinstance(data, dict):
         raise RunnerError(f"{path}: a parameter file must be a mapping of name: value")
     return data
+
+
+class TypedText(str):
+    """A ``-p NAME VALUE`` value exactly as typed: kept as text for a parameter whose default is text
+    (so ``-p service 42`` or ``-p check_cohort_start 2013-04-01`` stay text), else read by :func:`parse_value`."""
 
 
 def parse_value(text: str) -> Any:
