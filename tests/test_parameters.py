@@ -141,7 +141,9 @@ def test_relative_path_is_taken_from_the_working_directory(declared, tmp_path, m
     # a -f file's relative paths are also taken from where the user stands
     f = here / "p.yaml"
     f.write_text("data: mine.csv\n")
-    assert runner.resolve_parameters(declared, params_file="p.yaml")["data"] == str(here / "mine.csv")
+    notes = []
+    assert runner.resolve_parameters(declared, params_file="p.yaml", notes=notes)["data"] == str(here / "mine.csv")
+    assert notes == [f"-f: p.yaml -> {here / 'p.yaml'}", f"data: mine.csv -> {here / 'mine.csv'}"]
 
 
 def test_relative_path_from_a_project_subfolder(monkeypatch):

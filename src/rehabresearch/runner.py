@@ -175,6 +175,8 @@ def resolve_parameters(
         raise RunnerError(f"{info.name}: no profile {profile!r} (have: {', '.join(info.profiles) or 'none'})")
     if params_file:
         layers.append((str(params_file), _read_yaml(Path(params_file)), True))
+        if notes is not None and not Path(params_file).is_absolute():
+            notes.append(f"-f: {params_file} -> {Path(params_file).resolve()}")
     if overrides:
         layers.append(("-p", overrides, True))
     cwd = Path.cwd()
