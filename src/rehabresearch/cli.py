@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import signal
 import sys
 from pathlib import Path
 
-from . import catalog, runner
+from . import catalog, jobs, runner
 
 
 def _cmd_list(args) -> int:
@@ -23,10 +25,10 @@ def _cmd_list(args) -> int:
 
 
 def _cmd_run(args) -> int:
-    overrides = {name: runner.parse_value(value) for name, value in (args.param or [])}
+    overrides = {name: runner.TypedText(value) for name, value in (args.param or [])}
     results = runner.run(
         args.notebooks or None, args.profile, params_file=args.params_file, overrides=overrides or None,
-        timeout=args.timeout, jobs=args.jobs,
+        timeout=args.timeout, jobs=args.jobs, allow_large=args.allow_large,
     )
     return 1 if any(r.status == "failed" for r in results) else 0
 
@@ -68,9 +70,41 @@ def _cmd_tier(args) -> int:
     from .contact.batch import tier_file
 
     version = args.version if args.version == "auto" else int(args.version)
-    summary = tier_file(Path(args.input), Path(args.output), version=version)
+    source, target = input_file(args.input, "IN"), output_file(args.output, "OUT")
+    print(f"Reading {source}")
+    summary = tier_file(source, target, version=version)
     print(summary)
     return 0
+
+
+def input_file(given: str, label: str = "IN") -> Path:
+    """A user's input file, relative to the current folder, resolved; a folder or absent file is a one-line error."""
+    path = Path(given).expanduser().resolve()
+    if path.is_dir():
+        raise IsADirectoryError(f"{label} {path} is a folder; give a file")
+    if not path.is_file():
+        raise FileNotFoundError(f"{label}: no file at {path}")
+    return path
+
+
+def output_file(given: str, label: str = "OUT") -> Path:
+    """A user's output file, relative to the current folder, resolved; checked writable before any work."""
+    path = Path(given).expanduser().resolve()
+    if path.is_dir():
+        raise IsADirectoryError(f"{label} {path} is a folder; give a file name, e.g. {path / 'tiered.csv'}")
+    if path.parent.is_dir():  # a missing folder is made when the file is written
+        try:
+            jobs.check_writable(path.parent)
+        except PermissionError:
+            raise PermissionError(f"{label}: cannot write to the folder {path.parent}") from None
+    return path
+
+
+def _os_error(exc: OSError) -> str:
+    """An operating-system error as one line: what happened and to which path."""
+    if exc.filename is None or not exc.strerror:
+        return str(exc)
+    return f"{exc.strerror}: {exc.filename}" + (f" -> {exc.filename2}" if exc.filename2 else "")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-f", "--params-file", help="YAML file of parameter overrides")
     p.add_argument("--timeout", type=int, default=runner.DEFAULT_TIMEOUT, help="seconds allowed per cell")
     p.add_argument("--jobs", type=int, default=1, help="notebooks run at once")
+    p.add_argument("--allow-large", action="store_true",
+                   help="run even when the work is estimated to outrun --timeout or the memory (refused otherwise)")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("kernel", help="install the project's Jupyter kernel into this environment")
@@ -117,12 +153,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    jobs.install_sigterm_handler()  # SIGTERM cleans up (staging, temporary files) as Ctrl-C does
     try:
         return args.func(args)
-    except (runner.RunnerError, catalog.CatalogError, catalog.DataNotAvailable, catalog.ChecksumError,
-            FileNotFoundError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except jobs.Interrupted as exc:
+        print(f"\n{exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt as exc:
+        print("\ninterrupted", file=sys.stderr)
+        return 128 + int(getattr(exc, "signum", signal.SIGINT))
+    except (runner.RunnerError, catalog.CatalogError, catalog.ChecksumError, ValueError) as exc:
+        print(f"error: {exc.args[0] if isinstance(exc, KeyError) and exc.args else exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"error: {_os_error(exc)}", file=sys.stderr)
+        return 2
+    finally:
+        logging.disable(logging.NOTSET)  # an interrupt silences library logs on the way out
+        try:
+            signal.signal(signal.SIGTERM, previous[0])
+            signal.signal(signal.SIGINT, previous[1])
+        except (ValueError, TypeError):  # not the main thread, or no Python-level previous handler
+            pass
 
 
 if __name__ == "__main__":

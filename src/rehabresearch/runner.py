@@ -6,6 +6,9 @@ notebook, ``index.html`` (code hidden, figures embedded, no network needed),
 commit, parameters, package versions, input sha256s, timings, status). Work is
 staged in a temporary folder and swapped in whole; a failed run replaces the old
 report with a failure page, so a stale good report is never shown as current.
+A run that cannot start (a bad parameter value, work too large, an input that
+cannot be had, ``reports/`` not writable) is refused before any kernel starts and
+keeps the old report. See ``docs/running-reports.md``.
 """
 
 from __future__ import annotations
@@ -16,12 +19,11 @@ import io as _io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
-import tempfile
 import time
 import tokenize
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, UTC
 from importlib import metadata
@@ -32,7 +34,7 @@ from collections.abc import Callable
 import nbformat
 import yaml
 
-from . import catalog, paths
+from . import catalog, jobs as _jobs, parameters as _params, paths, yamlio
 from .io import write_json, write_text
 from .reporting import RESULTS_ENV
 
@@ -54,6 +56,11 @@ class Parameter:
     name: str
     default: Any
     comment: str = ""
+
+    @property
+    def rule(self) -> _params.Rule:
+        """What values this parameter accepts (type of the default, ``{...}`` rule in the comment, path or not)."""
+        return _params.rule_of(self.name, self.default, self.comment)
 
 
 @dataclass
@@ -102,6 +109,7 @@ def parameters_of(nb: nbformat.NotebookNode, where: str = "notebook") -> dict[st
         except ValueError as exc:
             raise RunnerError(f"{where}: parameter {node.targets[0].id!r} is not a literal (line {node.lineno})") from exc
         params[node.targets[0].id] = Parameter(node.targets[0].id, value, comments.get(node.lineno, ""))
+        _params.rule_of(node.targets[0].id, value, comments.get(node.lineno, ""), where)  # a bad {rule} fails here
     return params
 
 
@@ -149,45 +157,122 @@ def resolve_parameters(
     profile: str = "published",
     params_file: str | os.PathLike | None = None,
     overrides: dict[str, Any] | None = None,
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Defaults from the parameters cell, then the profile, then ``params_file``, then ``overrides``."""
+    """Defaults from the parameters cell, then the profile, then ``params_file``, then ``overrides``.
+
+    Every value is checked against its declaration (see :mod:`rehabresearch.parameters`) before
+    anything runs, so a bad value fails here with one line and no report is touched. Relative paths
+    given by the user (``params_file`` and ``overrides``) are taken from the current working
+    directory; each such resolution is appended to ``notes`` as 'name: given -> resolved'.
+    """
     values = {k: p.default for k, p in info.parameters.items()}
     layers = []
     profile_path = paths.PARAMS_DIR / info.name / f"{profile}.yaml"
     if profile_path.is_file():
-        layers.append((str(profile_path), _read_yaml(profile_path)))
+        layers.append((str(profile_path), _read_yaml(profile_path), False))
     elif profile != "published":
         raise RunnerError(f"{info.name}: no profile {profile!r} (have: {', '.join(info.profiles) or 'none'})")
     if params_file:
-        layers.append((str(params_file), _read_yaml(Path(params_file))))
+        layers.append((str(params_file), _read_yaml(Path(params_file)), True))
+        if notes is not None and not Path(params_file).is_absolute():
+            notes.append(f"-f: {params_file} -> {Path(params_file).resolve()}")
     if overrides:
-        layers.append(("-p", overrides))
-    for origin, layer in layers:
+        layers.append(("-p", overrides, True))
+    cwd = Path.cwd()
+    for origin, layer, from_user in layers:
         unknown = sorted(set(layer) - set(values))
         if unknown:
             raise RunnerError(
                 f"{info.name}: unknown parameter(s) {unknown} in {origin}; the notebook's parameters are: "
                 + ", ".join(values)
             )
-        values.update(layer)
+        for name, value in layer.items():
+            rule = info.parameters[name].rule
+            if isinstance(value, TypedText):  # as typed after -p: text for a text parameter, else YAML
+                value = str(value) if isinstance(rule.default, str) else parse_value(value)
+            value = _params.check(rule, value, origin, info.name)
+            if from_user:
+                try:
+                    value, resolved = _params.resolve_paths(rule, value, cwd, paths.PROJECT_ROOT)
+                except _params.ParameterError as exc:
+                    raise _params.ParameterError(f"{info.name}: {exc} (from {origin})") from None
+                if notes is not None:
+                    notes.extend(resolved)
+            values[name] = value
     return values
 
 
 def _read_yaml(path: Path) -> dict:
-    if not path.is_file():
+    if not path.exists():
         raise RunnerError(f"no parameter file at {path}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yamlio.load_file(path, loader=yamlio.ParameterLoader) or {}
     if not isinstance(data, dict):
         raise RunnerError(f"{path}: a parameter file must be a mapping of name: value")
     return data
 
 
+class TypedText(str):
+    """A ``-p NAME VALUE`` value exactly as typed: kept as text for a parameter whose default is text
+    (so ``-p service 42`` or ``-p check_cohort_start 2013-04-01`` stay text), else read by :func:`parse_value`."""
+
+
 def parse_value(text: str) -> Any:
-    """A ``-p NAME VALUE`` value: YAML scalars and lists (``0.2``, ``true``, ``[a, b]``), else the string."""
+    """A ``-p NAME VALUE`` value: YAML scalars and lists (``0.2``, ``2e-1``, ``true``, ``[a, b]``), else the string.
+
+    Scientific notation is a number (YAML 1.2); a date such as ``2013-04-01`` stays text.
+    """
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=yamlio.ParameterLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError:
         return text
+
+
+# -- size ----------------------------------------------------------------------------------
+
+#: Notebooks whose cost can be estimated from their parameters before they run ("module:function",
+#: the function taking the resolved parameters and returning a ``contact.cost.Estimate``).
+SIZE_ESTIMATORS = {"contact_tiers": "rehabresearch.contact.cost:estimate_contact_tiers"}
+#: Share of the memory available now that one run may plan to use.
+MEMORY_SHARE = 0.8
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available now (MemAvailable on Linux), or None when unknown."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_size(info: NotebookInfo, parameters: dict[str, Any], timeout: int = DEFAULT_TIMEOUT,
+               memory: int | None = None) -> None:
+    """Refuse up front (RunnerError with the estimate) work that would outrun ``timeout`` or the memory."""
+    spec = SIZE_ESTIMATORS.get(info.name)
+    if spec is None:
+        return
+    import importlib
+
+    module, _, func = spec.partition(":")
+    estimate = getattr(importlib.import_module(module), func)(parameters)
+    memory = available_memory() if memory is None else memory
+    reasons = []
+    if estimate.seconds > timeout:
+        reasons.append(f"longer than the {timeout} s allowed per cell (--timeout)")
+    if memory is not None and estimate.peak_bytes > MEMORY_SHARE * memory:
+        reasons.append(f"more memory than the {memory / 2**30:.1f} GB available")
+    if reasons:
+        raise RunnerError(
+            f"{info.name}: refused before starting: this would take {estimate.describe()}, "
+            f"{' and '.join(reasons)}. For work at this scale use 'rehabresearch sweep', "
+            f"or pass --allow-large to run it here anyway"
+        )
 
 
 # -- run records -----------------------------------------------------------------------
@@ -242,13 +327,26 @@ def check_kernel() -> None:
 
 # -- execution ---------------------------------------------------------------------------
 
-def _fetch_from_mirror(info: NotebookInfo, progress: Callable[[str], None]) -> None:
-    """Copy absent external inputs from the local mirror, if one is configured (never from the network)."""
-    if catalog.mirror_dir() is None:
-        return
-    for ds in info.missing_data():
-        if (catalog.mirror_dir() / (ds.mirror_path or "")).is_file():
-            catalog.fetch(ds.name, progress=progress)
+def _prepare_inputs(info: NotebookInfo, progress: Callable[[str], None]) -> None:
+    """Copy absent (or checksum-failing) external inputs from the local mirror, if one is configured.
+
+    Never uses the network. A corrupt mirror file raises :class:`catalog.ChecksumError` and nothing
+    is kept; a present file whose sha256 is wrong raises too, naming the command that fetches it again.
+    """
+    mirror = catalog.mirror_dir()
+    for name in info.external:
+        ds = catalog.get(name)
+        in_mirror = mirror is not None and ds.mirror_path and (mirror / ds.mirror_path).is_file()
+        if not ds.is_present():
+            if in_mirror:
+                catalog.fetch(name, progress=progress)
+        elif catalog.status(ds) != "present":
+            if in_mirror:
+                catalog.fetch(name, force=True, progress=progress)
+            else:
+                raise catalog.ChecksumError(
+                    f"{name}: {ds.path} fails its sha256 check; fetch it again with: {ds.fetch_command} --force"
+                )
 
 
 def run_notebook(
@@ -261,17 +359,25 @@ def run_notebook(
     reports_dir: Path | None = None,
     progress: Callable[[str], None] = print,
     cell_progress: bool = False,
+    parameters: dict[str, Any] | None = None,
 ) -> RunResult:
     """Execute one notebook and publish ``reports/<name>/``; never raises for a notebook error.
 
-    ``cell_progress`` shows a per-cell progress bar (for long notebooks run one at a time).
+    ``parameters`` are the already resolved values (else they are resolved here from ``profile``,
+    ``params_file`` and ``overrides``). An input that cannot be had (a corrupt mirror file) fails this
+    report only, keeping its previous report. ``cell_progress`` shows a per-cell progress bar (for long
+    notebooks run one at a time). Ctrl-C or SIGTERM removes the staging folder and publishes nothing.
     """
-    import papermill as pm
-
     reports_dir = reports_dir or paths.REPORTS_DIR
     out_dir = reports_dir / info.name
-    parameters = resolve_parameters(info, profile, params_file, overrides)
-    _fetch_from_mirror(info, progress)
+    if parameters is None:
+        parameters = resolve_parameters(info, profile, params_file, overrides)
+    try:
+        _prepare_inputs(info, progress)
+    except (catalog.CatalogError, catalog.DataNotAvailable, catalog.ChecksumError, OSError) as exc:
+        error = f"input data could not be had: {exc}".replace("\n", " ")
+        progress(f"{info.name}: FAILED before running (previous report kept)\n    {error}")
+        return RunResult(info.name, "failed", out_dir, error=error)
     missing = info.missing_data()
     if missing:
         commands = "; ".join(ds.fetch_command for ds in missing)
@@ -279,7 +385,17 @@ def run_notebook(
         return RunResult(info.name, "data absent", out_dir, error=f"external data absent; fetch with: {commands}")
 
     reports_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{info.name}.", dir=reports_dir))
+    staging = _jobs.make_staging(reports_dir, info.name)
+    try:
+        return _execute(info, profile, parameters, staging, out_dir, timeout, progress, cell_progress)
+    finally:
+        if staging.exists():  # failed before publishing, or interrupted: nothing half-built stays
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _execute(info, profile, parameters, staging, out_dir, timeout, progress, cell_progress) -> RunResult:
+    import papermill as pm
+
     executed = staging / f"{info.name}.ipynb"
     results_path = staging / "results.json"
     started = datetime.now(UTC)
@@ -341,12 +457,17 @@ def run_notebook(
 
 
 def _publish(staging: Path, out_dir: Path) -> None:
-    """Swap the staged report in for the old one (rename is atomic; the old one is removed after)."""
+    """Swap the staged report in for the old one (rename is atomic; the old one is removed after).
+
+    Ctrl-C and SIGTERM are held back during the two renames, so an interrupt never leaves the
+    report missing or half swapped.
+    """
     old = None
-    if out_dir.exists():
-        old = out_dir.with_name(f".{out_dir.name}.old.{os.getpid()}")
-        os.replace(out_dir, old)
-    os.replace(staging, out_dir)
+    with _jobs.signals_deferred():
+        if out_dir.exists():
+            old = _jobs.old_name(out_dir)
+            os.replace(out_dir, old)
+        os.replace(staging, out_dir)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -400,11 +521,11 @@ def _failure_page(record: dict) -> str:
     )
 
 
-def _run_one(args) -> RunResult:
+def _run_one(info: NotebookInfo, profile: str, parameters: dict[str, Any], timeout: int,
+             reports_dir: Path) -> RunResult:
     """Worker-process entry point: progress lines go straight to this process's stdout."""
-    name, profile, params_file, overrides, timeout = args
-    print(f"{name}: started", flush=True)
-    return run_notebook(find(name), profile, params_file=params_file, overrides=overrides, timeout=timeout,
+    print(f"{info.name}: started", flush=True)
+    return run_notebook(info, profile, parameters=parameters, timeout=timeout, reports_dir=reports_dir,
                         progress=lambda line: print(line, flush=True))
 
 
@@ -417,29 +538,69 @@ def run(
     timeout: int = DEFAULT_TIMEOUT,
     jobs: int = 1,
     progress: Callable[[str], None] = print,
+    reports_dir: Path | None = None,
+    allow_large: bool = False,
 ) -> list[RunResult]:
-    """Run the named notebooks (all if none), ``jobs`` at a time, then rebuild ``reports/index.html``."""
+    """Run the named notebooks (all if none), ``jobs`` at a time, rebuilding ``reports/index.html`` as each ends.
+
+    Everything that can be checked is checked before any kernel starts: the notebooks, every
+    parameter value against its declaration, the size of the work (refused with an estimate unless
+    ``allow_large``) and that ``reports/`` can be written. A report whose input cannot be had fails
+    alone; the rest of the batch runs. Ctrl-C or SIGTERM stops the run promptly, removes staging,
+    rebuilds the index and raises :class:`jobs.Interrupted` (a KeyboardInterrupt) saying how far it got.
+    """
     check_kernel()
+    workers = jobs
+    reports_dir = reports_dir or paths.REPORTS_DIR
     infos = [find(n) for n in names] if names else discover()
     if (params_file or overrides) and len(infos) > 1:
         raise RunnerError("parameter overrides (-p/-f) apply to one notebook at a time; name the notebook")
-    for info in infos:  # fail fast on bad parameters before any work starts
-        resolve_parameters(info, profile, params_file, overrides)
-    tasks = [(i.name, profile, params_file, overrides, timeout) for i in infos]
+    notes: list[str] = []
+    resolved = {i.name: resolve_parameters(i, profile, params_file, overrides, notes) for i in infos}
+    for note in notes:
+        progress(note)
+    if not allow_large:
+        for info in infos:
+            check_size(info, resolved[info.name], timeout)
+    try:
+        _jobs.check_writable(reports_dir)
+    except OSError as exc:
+        raise RunnerError(str(exc)) from None
+    _jobs.remove_stale_staging(reports_dir, [i.name for i in discover()])
     results: list[RunResult] = []
-    progress(f"Running {len(tasks)} notebook(s), profile '{profile}', {jobs} at a time")
-    if jobs <= 1 or len(tasks) <= 1:
-        for k, task in enumerate(tasks, 1):
-            progress(f"[{k}/{len(tasks)}] {task[0]} ...")
-            results.append(run_notebook(find(task[0]), profile, params_file=params_file, overrides=overrides,
-                                        timeout=timeout, progress=progress, cell_progress=sys.stdout.isatty()))
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(_run_one, t): t[0] for t in tasks}
-            for k, fut in enumerate(as_completed(futures), 1):
-                results.append(fut.result())
-                progress(f"[{k}/{len(tasks)}] finished")
-    index = build_index()
+
+    def finished(result: RunResult) -> None:
+        results.append(result)
+        build_index(reports_dir)
+
+    progress(f"Running {len(infos)} notebook(s), profile '{profile}', {workers} at a time")
+    try:
+        if workers <= 1 or len(infos) <= 1:
+            for k, info in enumerate(infos, 1):
+                progress(f"[{k}/{len(infos)}] {info.name} ...")
+                finished(run_notebook(info, profile, parameters=resolved[info.name], timeout=timeout,
+                                      reports_dir=reports_dir, progress=progress,
+                                      cell_progress=sys.stdout.isatty()))
+        else:
+            def on_result(name, result):
+                finished(result)
+                progress(f"[{len(results)}/{len(infos)}] finished")
+
+            def on_error(name, message):
+                finished(RunResult(name, "failed", reports_dir / name, error=message))
+                progress(f"{name}: FAILED\n    {message}")
+
+            _jobs.run_parallel(
+                [(i.name, _run_one, (i, profile, resolved[i.name], timeout, reports_dir)) for i in infos],
+                workers, on_result, on_error,
+            )
+    except KeyboardInterrupt as exc:
+        build_index(reports_dir)
+        signum = getattr(exc, "signum", signal.SIGINT)
+        raise _jobs.Interrupted(len(results), len(infos), signum, results) from None
+    index = reports_dir / "index.html"
+    if not infos:
+        index = build_index(reports_dir)
     ok = sum(r.status == "ok" for r in results)
     failed = [r.name for r in results if r.status == "failed"]
     absent = [r.name for r in results if r.status == "data absent"]

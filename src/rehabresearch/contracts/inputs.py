@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from .. import catalog, paths
+from .. import catalog, paths, yamlio
 from .model import INPUTS, MECHANISMS, STAFFING, Contract, StaffGrade
 from .montecarlo import make_distribution
 
@@ -292,9 +292,9 @@ def load_contract(path: str | os.PathLike) -> Contract:
     if not path.is_file():
         raise FileNotFoundError(f"no contract file at {path}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yamlio.Loader)  # noqa: S506 - reads 4.2e6 as a number
     except yaml.YAMLError as exc:
-        raise ContractFileError(str(path), "(YAML)", f"not valid YAML: {exc}") from None
+        raise ContractFileError(str(path), "(YAML)", f"not valid YAML at {yamlio.one_line(exc)}") from None
     catalog.LOADED[str(path)] = catalog.sha256_file(path)  # recorded as an input of the run
     return parse_contract(data, file=str(path), base_dir=path.parent)
 
