@@ -13,6 +13,7 @@ Each dataset has one YAML entry in ``data/catalog/<name>.yaml``::
     licence: Open Government Licence v3.0
     source: [{document: ..., section: ...}]
     identifiers: [name, dob]  # direct identifiers dropped at load, besides disclosure.DIRECT_IDENTIFIERS
+    individual_level: true    # real records about individual people (a lower disclosure threshold needs permission)
     format: csv               # csv | json (json needs json_records: key of the record list)
     schema: {columns: {...}, unique: [...]}
 
@@ -46,11 +47,13 @@ from .validation import validate
 KINDS = ("transcribed", "external", "package", "synthetic")
 _ENTRY_FIELDS = {
     "name", "title", "description", "kind", "file", "url", "mirror_path", "sha256", "licence", "source",
-    "identifiers", "format", "json_records", "schema", "package_file", "generator", "notes",
+    "identifiers", "format", "json_records", "schema", "package_file", "generator", "notes", "individual_level",
 }
 
 #: name -> sha256 (or "synthetic:<generator>") of every dataset loaded in this process.
 LOADED: dict[str, str] = {}
+#: names (keys of LOADED) of the loaded datasets that hold real records about individual people.
+INDIVIDUAL_LEVEL: set[str] = set()
 
 
 class CatalogError(KeyError):
@@ -87,6 +90,7 @@ class Dataset:
     package_file: str | None = None
     generator: str | None = None
     notes: str | None = None
+    individual_level: bool = False
     entry_path: Path | None = field(default=None, compare=False)
 
     @property
@@ -266,6 +270,8 @@ def load(name: str, *, validate_schema: bool = True, **generator_kwargs: Any) ->
             raise ChecksumError(f"{name}: {path} has sha256 {digest}, the catalog expects {ds.sha256}")
         df = _read_file(ds, path)
         LOADED[name] = digest
+        if ds.individual_level:
+            INDIVIDUAL_LEVEL.add(name)
         file_label = str(path.relative_to(paths.PROJECT_ROOT)) if path.is_relative_to(paths.PROJECT_ROOT) else str(path)
     df = disclosure.drop_identifiers(df, extra=ds.identifiers)
     if validate_schema and ds.schema:
@@ -273,8 +279,12 @@ def load(name: str, *, validate_schema: bool = True, **generator_kwargs: Any) ->
     return df
 
 
-def load_csv(path: str | os.PathLike, schema: dict | None = None, identifiers: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Load a user's own CSV with the same checks as a catalog dataset (records its sha256 as an input)."""
+def load_csv(path: str | os.PathLike, schema: dict | None = None, identifiers: tuple[str, ...] = (),
+             individual_level: bool = True) -> pd.DataFrame:
+    """Load a user's own CSV with the same checks as a catalog dataset (records its sha256 as an input).
+
+    A user's file is taken to hold real records about individual people unless ``individual_level=False``.
+    """
     path = Path(path)
     if not path.is_absolute():
         path = paths.PROJECT_ROOT / path
@@ -283,8 +293,15 @@ def load_csv(path: str | os.PathLike, schema: dict | None = None, identifiers: t
     df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     label = path.relative_to(paths.PROJECT_ROOT) if path.is_relative_to(paths.PROJECT_ROOT) else path
     LOADED[str(label)] = sha256_file(path)
+    if individual_level:
+        INDIVIDUAL_LEVEL.add(str(label))
     df = disclosure.drop_identifiers(df, extra=identifiers)
     return validate(df, schema, file=str(path)) if schema else df
+
+
+def individual_level(names) -> list[str]:
+    """Those of ``names`` (loaded datasets) that hold real records about individual people."""
+    return sorted(n for n in names if n in INDIVIDUAL_LEVEL)
 
 
 def markdown_table() -> str:

@@ -322,6 +322,7 @@ def run_notebook(
         "git": git_state(),
         "packages": package_versions(),
         "inputs": inputs,
+        "disclosure": results.get("disclosure"),  # threshold used, and who lowered it if it was lowered
         "datasets": {n: catalog.source_of(n) for n in inputs if n in catalog.datasets()},
         "notebook_file": executed.name,
     }

@@ -126,7 +126,7 @@ def period_keys(periods: list[str], unit: str, file: str = "<contract>") -> list
 
 def load_profile_csv(path: str | os.PathLike) -> dict[str, np.ndarray | list[str]]:
     """A profile CSV (columns period, profile, optional value) checked by the catalog's validator."""
-    df = catalog.load_csv(path, PROFILE_SCHEMA)
+    df = catalog.load_csv(path, PROFILE_SCHEMA, individual_level=False)  # contract figures, not people
     out: dict[str, Any] = {"periods": df["period"].tolist(), "profile": df["profile"].to_numpy(float)}
     if "value" in df.columns:
         out["value"] = df["value"].to_numpy(float)
