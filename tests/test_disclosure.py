@@ -185,3 +185,10 @@ def test_default_threshold_says_nothing_and_records_no_requester(individual_data
     report.save()
     assert report.shown == [] and report.payload["disclosure"] == {
         "threshold": 10, "default": 10, "lowered": False, "individual_level_data": ["compas_two_year"]}
+
+
+def test_tables_with_any_index_are_checked_against_page_totals():
+    report = Report("t", threshold=10, display=False)
+    df = pd.DataFrame({"g": ["a", "b", "Total"], "n": [5, 40, 45]}, index=["x", "y", "z"])
+    report.table(df, "Table 1", counts=["n"], total_row_label="Total", label_column="g")
+    assert report.tables[-1]["n"].tolist() == ["[c]", "[c]", "45"]

@@ -173,3 +173,21 @@ def test_compas_threshold_of_one_is_refused_without_permission_then_stated_and_r
     record = json.loads((tmp_path / "compas_cohorts" / "run.json").read_text())
     asked = record["disclosure"]["requested_by"]
     assert record["disclosure"]["lowered"] and asked["user"] and asked["host"] and asked["allow_low_threshold"]
+
+
+QUICK = ["commissioning", "compas_cohorts", "contact_tiers", "contract_sensitivity", "equalities_evidence",
+         "matched_comparison", "moj_proven_reoffending", "rossi_financial_aid"]
+
+
+@pytest.mark.parametrize("name", QUICK)
+def test_no_suppressed_value_can_be_recovered_from_any_quick_page(name, tmp_path, monkeypatch, external_dataset):
+    info = runner.find(name)
+    for dataset in info.external:
+        external_dataset(dataset)  # from the mirror, or skip
+    monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path)
+    result = runner.run_notebook(info, "quick", progress=lambda *_: None)
+    assert result.status == "ok", result.error
+    parser = _Tables()
+    parser.feed((tmp_path / name / "index.html").read_text())
+    threshold = json.loads((tmp_path / name / "results.json").read_text())["disclosure_threshold"]
+    assert recoveries(parser.tables, threshold) == []

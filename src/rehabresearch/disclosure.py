@@ -178,7 +178,7 @@ class PageTotals:
         for c in counts:
             v = pd.to_numeric(df[c], errors="coerce")
             if body is not None:
-                v = v[body]
+                v = v.iloc[body]
             if v.notna().any():
                 out[c] = float(v.sum())
         return out
