@@ -67,3 +67,63 @@ def test_dates_and_booleans():
 def test_unknown_schema_type_is_a_programming_error():
     with pytest.raises(ValueError, match="unknown type"):
         validate(pd.DataFrame({"a": [1]}), {"columns": {"a": {"type": "complex"}}})
+
+
+# -- one CSV reader: every problem names the file, where, and what to do -----------------------------------
+
+from rehabresearch.io import CSVError, read_csv  # noqa: E402
+
+
+def _write(tmp_path, content: bytes, name="in.csv"):
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+def test_good_csv_is_read_verbatim_as_text(tmp_path):
+    path = _write(tmp_path, '\ufeffid,name,note\n1,"Smith, J"," x "\n2,,"line\nbreak"\n\n3,"say ""hi""",007\n'.encode())
+    df = read_csv(path)
+    assert list(df.columns) == ["id", "name", "note"]
+    assert df["name"].tolist() == ["Smith, J", "", 'say "hi"'] and df["note"].tolist() == [" x ", "line\nbreak", "007"]
+    assert read_csv(path, blank_as_missing=True)["name"].isna().tolist() == [False, True, False]
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"", r"file .*in.csv: is empty; expected a header line"),
+        (b"\n  \n", r"is empty"),
+        (b"id,name\n1,Andr\xe9\n", r"line 2, byte 15: is not valid utf-8 text \(byte 0xe9\); .*encoding"),
+        (b"a,b,c\n1,2,3\n4,5\n6,7,8\n", r"line 3, data row 2: has 2 field\(s\) where the header has 3"),
+        (b"a,b\n1,2\n3,4,5\n", r"line 3, data row 2: has 3 field\(s\)"),
+        (b'a,b\n1,2\n3,"unclosed\n5,6\n', r"line 3, data row 2: has a quote .* never closed"),
+        (b"id;name;age\n1;x;30\n", r"line 1: looks semicolon-delimited .*comma-separated"),
+        (b"PK\x03\x04\x14\x00\x06\x00rest", r"is not a CSV file \(it looks like a zip archive or an Excel"),
+        (b"%PDF-1.7\n...", r"is not a CSV file \(it looks like a PDF"),
+        (b"\x00\x01\x02binary\x00", r"is not a CSV file \(it holds binary data\)"),
+        (b'{"records": [1, 2]}', r"is not a CSV file \(it looks like JSON\)"),
+        (b"id,age,id\n1,2,3\n", r"line 1: has duplicated column name\(s\) 'id' \(columns 1 and 3\)"),
+    ],
+)
+def test_each_csv_problem_names_the_file_where_and_what_to_do(tmp_path, content, expected):
+    path = _write(tmp_path, content)
+    with pytest.raises(CSVError, match=expected) as err:
+        read_csv(path)
+    assert str(path) in str(err.value)
+
+
+def test_other_encodings_are_read_when_named(tmp_path):
+    path = _write(tmp_path, "id,name\n1,André\n".encode("cp1252"))
+    assert read_csv(path, encoding="cp1252")["name"].tolist() == ["André"]
+
+
+def test_missing_file_and_folder(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no file at"):
+        read_csv(tmp_path / "nope.csv")
+    with pytest.raises(CSVError, match="is a folder"):
+        read_csv(tmp_path)
+
+
+def test_published_files_with_repeated_names_are_numbered_not_refused(tmp_path):
+    path = _write(tmp_path, b"id,score,score\n1,2,3\n")
+    assert list(read_csv(path, number_duplicates=True).columns) == ["id", "score", "score.1"]

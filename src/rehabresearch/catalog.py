@@ -41,7 +41,7 @@ import pandas as pd
 import yaml
 
 from . import disclosure, paths
-from .io import atomic_path
+from .io import atomic_path, read_csv
 from .validation import validate
 
 KINDS = ("transcribed", "external", "package", "synthetic")
@@ -240,7 +240,7 @@ def fetch(name: str, *, force: bool = False, mirror: str | os.PathLike | None = 
 
 def _read_file(ds: Dataset, path: Path) -> pd.DataFrame:
     if ds.format == "csv":
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        return read_csv(path, blank_as_missing=True, number_duplicates=True)  # published files are read as published
     if ds.format == "json":
         data = json.loads(path.read_text(encoding="utf-8"))
         records = data[ds.json_records] if ds.json_records else data
@@ -290,7 +290,7 @@ def load_csv(path: str | os.PathLike, schema: dict | None = None, identifiers: t
         path = paths.PROJECT_ROOT / path
     if not path.is_file():
         raise FileNotFoundError(f"no file at {path}")
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    df = read_csv(path, blank_as_missing=True)
     label = path.relative_to(paths.PROJECT_ROOT) if path.is_relative_to(paths.PROJECT_ROOT) else path
     LOADED[str(label)] = sha256_file(path)
     if individual_level:
