@@ -127,3 +127,45 @@ def test_missing_file_and_folder(tmp_path):
 def test_published_files_with_repeated_names_are_numbered_not_refused(tmp_path):
     path = _write(tmp_path, b"id,score,score\n1,2,3\n")
     assert list(read_csv(path, number_duplicates=True).columns) == ["id", "score", "score.1"]
+
+
+# -- one mechanism for YAML files: pydantic models, extra fields forbidden ----------------------------------
+
+def _entry(tmp_path, text: str, name: str = "e"):
+    from rehabresearch import catalog
+
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text)
+    return lambda: catalog._parse_entry(path)
+
+
+_GOOD_ENTRY = ("name: e\ntitle: t\ndescription: d\nkind: synthetic\nlicence: l\nsource: [{document: x}]\n"
+               "generator: 'm:f'\n")
+
+
+@pytest.mark.parametrize("change, message", [
+    ("colour: red\n", r"e\.yaml: unknown fields \['colour'\]; allowed: \[.*'schema'"),
+    ("kind: weird\n", r"field 'kind': Input should be 'transcribed', 'external', 'package' or 'synthetic', got 'weird'"),
+    ("title: ''\n", r"missing field 'title'"),
+    ("schema: {columns: {a: {type: integer}}}\n", r"field 'schema.columns.a.type': unknown type 'integer'"),
+    ("schema: {columns: {a: {type: int, minimum: 0}}}\n", r"unknown fields \['minimum'\]; allowed: \['allowed', 'max'"),
+    ("individual_level: maybe\n", r"field 'individual_level': Input should be a valid boolean"),
+])
+def test_catalog_entries_are_checked_by_their_model(tmp_path, change, message):
+    from rehabresearch import catalog
+
+    lines = [line for line in _GOOD_ENTRY.splitlines(keepends=True) if not line.startswith(change.split(":")[0] + ":")]
+    with pytest.raises(catalog.CatalogError, match=message):
+        _entry(tmp_path, "".join(lines) + change)()
+
+
+def test_good_catalog_entry_keeps_its_schema_as_declared(tmp_path):
+    ds = _entry(tmp_path, _GOOD_ENTRY + "schema: {columns: {a: {type: int, min: 0}}, unique: [a]}\n")()
+    assert ds.schema == {"columns": {"a": {"type": "int", "min": 0}}, "unique": ["a"]} and ds.individual_level is False
+
+
+def test_a_misspelt_schema_rule_is_refused_not_ignored():
+    with pytest.raises(ValueError, match=r"schema for t.csv: columns.people: unknown field\(s\) \['minimum'\]"):
+        validate(_df(), {"columns": {"people": {"type": "int", "minimum": 0}}}, "t.csv")
+    with pytest.raises(ValueError, match=r"schema for t.csv: schema: unknown field\(s\) \['uniq'\]"):
+        validate(_df(), {"columns": {}, "uniq": ["area"]}, "t.csv")

@@ -35,20 +35,17 @@ import shutil
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
+import pydantic
 import yaml
 
 from . import disclosure, paths
 from .io import atomic_path, read_csv
-from .validation import validate
+from .validation import TableSchema, Text, YamlModel, check_model, validate
 
 KINDS = ("transcribed", "external", "package", "synthetic")
-_ENTRY_FIELDS = {
-    "name", "title", "description", "kind", "file", "url", "mirror_path", "sha256", "licence", "source",
-    "identifiers", "format", "json_records", "schema", "package_file", "generator", "notes", "individual_level",
-}
 
 #: name -> sha256 (or "synthetic:<generator>") of every dataset loaded in this process.
 LOADED: dict[str, str] = {}
@@ -139,27 +136,63 @@ def sha256_file(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
+class CatalogEntry(YamlModel):
+    """One ``data/catalog/<name>.yaml`` entry (unknown fields are refused)."""
+
+    name: Text
+    title: Text
+    description: Text
+    kind: Literal["transcribed", "external", "package", "synthetic"]
+    licence: Text
+    source: list[dict[str, Any]] = pydantic.Field(min_length=1)
+    sha256: str | None = None
+    file: str | None = None
+    url: str | None = None
+    mirror_path: str | None = None
+    identifiers: tuple[str, ...] = ()
+    format: Literal["csv", "json"] = "csv"
+    json_records: str | None = None
+    schema_: TableSchema | None = pydantic.Field(default=None, alias="schema")
+    package_file: str | None = None
+    generator: str | None = None
+    notes: str | None = None
+    individual_level: bool = False
+
+    @pydantic.field_validator("source", mode="before")
+    @classmethod
+    def _one_source_is_a_list(cls, value):
+        return value if isinstance(value, list) else [value]
+
+    @pydantic.field_validator("identifiers", mode="before")
+    @classmethod
+    def _no_identifiers(cls, value):
+        return () if value is None else value
+
+
+_NEEDS = {"transcribed": ("file", "sha256"), "external": ("file", "sha256", "url"),
+          "package": ("package_file", "sha256"), "synthetic": ("generator",)}
+
+
 def _parse_entry(path: Path) -> Dataset:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    unknown = set(raw) - _ENTRY_FIELDS
-    if unknown:
-        raise CatalogError(f"catalog entry {path}: unknown fields {sorted(unknown)}")
-    for required in ("name", "title", "description", "kind", "licence", "source"):
-        if not raw.get(required):
-            raise CatalogError(f"catalog entry {path}: missing field {required!r}")
-    if raw["name"] != path.stem:
-        raise CatalogError(f"catalog entry {path}: name {raw['name']!r} must match the file name {path.stem!r}")
-    kind = raw["kind"]
-    if kind not in KINDS:
-        raise CatalogError(f"catalog entry {path}: kind {kind!r} is not one of {KINDS}")
-    needs = {"transcribed": ("file", "sha256"), "external": ("file", "sha256", "url"),
-             "package": ("package_file", "sha256"), "synthetic": ("generator",)}[kind]
-    for required in needs:
-        if not raw.get(required):
-            raise CatalogError(f"catalog entry {path}: a {kind} dataset needs {required!r}")
-    source = raw["source"] if isinstance(raw["source"], list) else [raw["source"]]
-    raw = {**raw, "source": source, "identifiers": tuple(raw.get("identifiers") or ())}
-    return Dataset(**raw, entry_path=path)
+
+    def fail(field: str, message: str) -> CatalogError:
+        if message in ("is required", "is empty"):
+            return CatalogError(f"catalog entry {path}: missing field {field!r}")
+        if field == "(top level)":
+            return CatalogError(f"catalog entry {path}: {message}")
+        return CatalogError(f"catalog entry {path}: field {field!r}: {message}")
+
+    entry = check_model(CatalogEntry, raw, fail,
+                        unknown=lambda parent, keys, allowed: (parent, f"unknown fields {keys}; allowed: {allowed}"))
+    if entry.name != path.stem:
+        raise CatalogError(f"catalog entry {path}: name {entry.name!r} must match the file name {path.stem!r}")
+    for required in _NEEDS[entry.kind]:
+        if not getattr(entry, required):
+            raise CatalogError(f"catalog entry {path}: a {entry.kind} dataset needs {required!r}")
+    fields = entry.model_dump(exclude={"schema_"})
+    schema = raw.get("schema") if entry.schema_ is not None else None
+    return Dataset(**fields, schema=schema, entry_path=path)
 
 
 _PARSED: dict[Path, tuple[tuple, dict[str, Dataset]]] = {}

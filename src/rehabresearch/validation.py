@@ -11,6 +11,12 @@ A schema is a plain dict (it lives in the dataset's catalog entry)::
 
 Columns are required unless marked ``required: false``; values may not be
 missing unless ``nullable: true``. Extra columns are allowed.
+
+This is the project's one table-validation layer (vectorised over whole columns; messages name file,
+column, data row counted from 1 after the header, and rule). The YAML files the project reads
+(contracts, policies, catalog entries, and the schemas above) are checked by pydantic models built on
+:class:`YamlModel`, which forbids unknown fields; :func:`check_model` turns pydantic's report into the
+same kind of message, naming the file and the field.
 """
 
 from __future__ import annotations
@@ -50,9 +56,8 @@ def validate(df: pd.DataFrame, schema: dict, file: str = "<table>") -> pd.DataFr
     """
     if schema is None:
         return df.copy()
-    unknown = set(schema) - {"columns", "unique"}
-    if unknown:
-        raise ValueError(f"schema for {file} has unknown keys: {sorted(unknown)}")
+    check_model(TableSchema, schema, lambda field, message: ValueError(f"schema for {file}: {field}: {message}"),
+                where="schema")
     out = df.copy()
     for column, spec in (schema.get("columns") or {}).items():
         spec = spec or {}
@@ -141,3 +146,122 @@ def _check_range(values: pd.Series, present: np.ndarray, column: str, spec: dict
             if bad.any():
                 row = _first_bad(bad)
                 raise ValidationError(file, column, row, f"value {rule} {spec[bound]}", f"got {values.iloc[row - 1]}")
+
+
+# -- YAML files: pydantic models with extra fields forbidden ----------------------------------------------
+
+from collections.abc import Callable, Mapping  # noqa: E402
+from typing import Annotated, Any, Literal  # noqa: E402
+
+import pydantic  # noqa: E402
+
+
+#: Text that must not be blank (a blank required field reads as missing).
+Text = Annotated[str, pydantic.StringConstraints(strip_whitespace=False, min_length=1)]
+
+
+class YamlModel(pydantic.BaseModel):
+    """Base of every model of a YAML file the project reads (contracts, policies, catalog entries): a field
+    the model does not declare is an error, so a misspelt key is never silently ignored."""
+
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+def field_path(loc: tuple, index_base: int = 1) -> str:
+    """A pydantic error location as the house writes a field: ('staff', 0, 'salary') -> 'staff[1].salary'."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part + index_base}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def check_model(model: type[YamlModel], data: Any, fail: Callable[[str, str], Exception], *,
+                index_base: int = 1, where: str = "(top level)",
+                unknown: Callable[[str, list[str], list[str]], tuple[str, str]] | None = None) -> YamlModel:
+    """Validate ``data`` against ``model``; on the first problem call ``fail(field, message)`` (which raises).
+
+    Every unknown key at one place is named together. ``unknown(parent, keys, allowed)`` may reword that
+    message as ``(field, message)``; by default the field is the parent and the message lists the keys.
+    """
+    if not isinstance(data, Mapping):
+        raise fail(where, f"must be a mapping of fields, got {type(data).__name__}")
+    try:
+        return model.model_validate(dict(data))
+    except pydantic.ValidationError as exc:
+        errors = exc.errors()
+        extra = [e for e in errors if e["type"] == "extra_forbidden"]
+        if extra:
+            parent_loc = extra[0]["loc"][:-1]
+            keys = sorted(str(e["loc"][-1]) for e in extra if e["loc"][:-1] == parent_loc)
+            parent = field_path(parent_loc, index_base) or where
+            allowed = sorted(_fields_at(model, parent_loc))
+            field, message = (unknown(parent, keys, allowed) if unknown
+                              else (parent, f"unknown field(s) {keys}; allowed: {allowed}"))
+            raise fail(field, message) from None
+        first = errors[0]
+        field = field_path(first["loc"], index_base) or where
+        if first["type"] == "missing":
+            raise fail(field, "is required") from None
+        if first["type"] in ("string_too_short", "too_short") and not first.get("input"):
+            raise fail(field, "is empty") from None
+        got = first.get("input")
+        raise fail(field, f"{first['msg'].rstrip('.')}, got {got!r}".replace("Value error, ", "")) from None
+
+
+def _fields_at(model: type[pydantic.BaseModel], loc: tuple) -> set[str]:
+    """The declared field names of the (sub)model at ``loc`` (names of the top model when it cannot be followed)."""
+    current = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        by_alias = {(i.alias or n): i for n, i in current.model_fields.items()}
+        info = by_alias.get(str(part))
+        if info is None:
+            if current is not model:
+                continue  # a key of a mapping of submodels (a column name): stay on the submodel
+            break
+        inner = _model_in(info.annotation)
+        if inner is None:
+            break
+        current = inner
+    return {info.alias or name for name, info in current.model_fields.items()}
+
+
+class ColumnRule(YamlModel):
+    """How one column of a table must look (see the module docstring)."""
+
+    type: str = "str"
+    min: Any = None
+    max: Any = None
+    allowed: list[Any] | None = None
+    nullable: bool = False
+    required: bool = True
+
+    @pydantic.field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if value not in _TYPES:
+            raise ValueError(f"unknown type {value!r}; allowed: {sorted(_TYPES)}")
+        return value
+
+
+class TableSchema(YamlModel):
+    """A table's schema as declared in a catalog entry or a module: its columns and unique key."""
+
+    columns: dict[str, ColumnRule | None] = {}
+    unique: list[str] | None = None
+
+
+def _model_in(annotation) -> type[pydantic.BaseModel] | None:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
