@@ -169,3 +169,46 @@ def test_a_misspelt_schema_rule_is_refused_not_ignored():
         validate(_df(), {"columns": {"people": {"type": "int", "minimum": 0}}}, "t.csv")
     with pytest.raises(ValueError, match=r"schema for t.csv: schema: unknown field\(s\) \['uniq'\]"):
         validate(_df(), {"columns": {}, "uniq": ["area"]}, "t.csv")
+
+
+_CONTRACT = {"name": "mine", "period_unit": "year", "periods": ["2021/22", "2022/23"], "profile": [100, 120],
+             "value": [90_000, 110_000]}
+
+
+def _contract(**changes):
+    from rehabresearch.contracts.inputs import parse_contract
+
+    data = {**_CONTRACT, **changes}
+    return parse_contract({k: v for k, v in data.items() if v is not None}, file="mine.yaml")
+
+
+@pytest.mark.parametrize("changes, field, message", [
+    ({"colour": "red"}, "colour", "unknown field; allowed fields: actual_profile, bands"),
+    ({"lot_share": {"value": 0.1, "basis": "illustrative", "colour": "red"}, "value": None, "category_value": 1e6,
+      "value_shares": [0.5, 0.5]}, "lot_share", r"unknown keys \['colour'\]"),
+    ({"lot_share": {"value": 0.1, "basis": "guess"}, "value": None, "category_value": 1e6, "value_shares": [0.5, 0.5]},
+     "lot_share", "basis 'guess' is not one of"),
+    ({"staff": [{"grade": "Worker", "salary": 30000, "per_caseworker": 1, "pension": 0.2}]}, "staff[1]",
+     r"unknown keys \['pension'\]"),
+    ({"staff": [{"grade": "Worker", "salary": 30000}]}, "staff[1].per_caseworker", "is required"),
+    ({"staff": [{"grade": "Worker", "salary": 30000, "per_caseworker": 1, "basis": "published"}]}, "staff[1].basis",
+     "Input should be 'illustrative' or 'user'"),
+])
+def test_contract_files_are_checked_by_their_models(changes, field, message):
+    from rehabresearch.contracts.inputs import ContractFileError
+
+    with pytest.raises(ContractFileError, match=message) as info:
+        _contract(**changes)
+    assert info.value.field == field and "mine.yaml" in str(info.value)
+
+
+def test_contract_numbers_written_in_e_notation_are_numbers():
+    # YAML 1.1 (PyYAML) reads 4.2e6 as the text '4.2e6'; a contract file means the number
+    import yaml
+
+    data = yaml.safe_load("total_value: 4.2e6\nvalue_shares: [0.5, 0.5]\n")
+    assert data["total_value"] == "4.2e6"
+    c = _contract(value=None, **data)
+    assert c.value.sum() == pytest.approx(4.2e6)
+    with pytest.raises(Exception, match="must be a number, got 'lots'"):
+        _contract(value=None, total_value="lots", value_shares=[0.5, 0.5])

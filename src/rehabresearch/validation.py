@@ -207,8 +207,9 @@ def check_model(model: type[YamlModel], data: Any, fail: Callable[[str, str], Ex
             raise fail(field, "is required") from None
         if first["type"] in ("string_too_short", "too_short") and not first.get("input"):
             raise fail(field, "is empty") from None
-        got = first.get("input")
-        raise fail(field, f"{first['msg'].rstrip('.')}, got {got!r}".replace("Value error, ", "")) from None
+        if first["type"] == "value_error":  # a model's own rule: its message is already in the house style
+            raise fail(field, first["msg"].removeprefix("Value error, ")) from None
+        raise fail(field, f"{first['msg'].rstrip('.')}, got {first.get('input')!r}") from None
 
 
 def _fields_at(model: type[pydantic.BaseModel], loc: tuple) -> set[str]:
