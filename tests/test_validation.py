@@ -212,3 +212,19 @@ def test_contract_numbers_written_in_e_notation_are_numbers():
     assert c.value.sum() == pytest.approx(4.2e6)
     with pytest.raises(Exception, match="must be a number, got 'lots'"):
         _contract(value=None, total_value="lots", value_shares=[0.5, 0.5])
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"modes": {"face_to_face": 1, "pigeon": 0}}, "p.yaml: modes: unknown field(s) ['pigeon']; allowed: ['face_to_face'"),
+    ({"schedule": {"default": [{"every": 4, "often": 1}]}}, "p.yaml: schedule.default[0]: unknown field(s) ['often']"),
+    ({"schedule": {"default": "weekly"}}, "p.yaml: schedule.default: Input should be a valid list, got 'weekly'"),
+    ({"modes": "all"}, "p.yaml: modes: Input should be a valid dictionary, got 'all'"),
+    ({"probation_reset": {"enabled": True, "when": 1}}, "p.yaml: probation_reset: unknown field(s) ['when']"),
+    ({"enforcement": {"window": 52}}, "p.yaml: enforcement: unknown field(s) ['window']"),
+])
+def test_policy_files_are_checked_by_their_model(change, message):
+    from rehabresearch.contact.policies import PolicyError, compile_policy
+
+    with pytest.raises(PolicyError) as info:
+        compile_policy({"name": "x", "schedule": {"default": [{"every": 4}]}, **change}, "p.yaml")
+    assert str(info.value).startswith(message)

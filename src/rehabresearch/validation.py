@@ -150,6 +150,7 @@ def _check_range(values: pd.Series, present: np.ndarray, column: str, spec: dict
 
 # -- YAML files: pydantic models with extra fields forbidden ----------------------------------------------
 
+import re  # noqa: E402
 from collections.abc import Callable, Mapping  # noqa: E402
 from typing import Annotated, Any, Literal  # noqa: E402
 
@@ -209,7 +210,8 @@ def check_model(model: type[YamlModel], data: Any, fail: Callable[[str, str], Ex
             raise fail(field, "is empty") from None
         if first["type"] == "value_error":  # a model's own rule: its message is already in the house style
             raise fail(field, first["msg"].removeprefix("Value error, ")) from None
-        raise fail(field, f"{first['msg'].rstrip('.')}, got {first.get('input')!r}") from None
+        message = re.sub(r" or instance of \w+", "", first["msg"]).rstrip(".")
+        raise fail(field, f"{message}, got {first.get('input')!r}") from None
 
 
 def _fields_at(model: type[pydantic.BaseModel], loc: tuple) -> set[str]:
