@@ -228,3 +228,17 @@ def test_policy_files_are_checked_by_their_model(change, message):
     with pytest.raises(PolicyError) as info:
         compile_policy({"name": "x", "schedule": {"default": [{"every": 4}]}, **change}, "p.yaml")
     assert str(info.value).startswith(message)
+
+
+def test_fast_and_slow_number_paths_agree_on_awkward_text():
+    schema = {"columns": {"i": {"type": "int", "nullable": True}, "f": {"type": "float", "nullable": True}}}
+    df = pd.DataFrame({"i": [" 007 ", "1.0", "  ", None, "-3"], "f": ["1e3", " 2.5", "", "-0", "7"]})
+    out = validate(df, schema, "t.csv")  # "1.0" sends the int column down the pandas path
+    assert out["i"].tolist()[:2] == [7, 1] and out["i"].isna().tolist() == [False, False, True, True, False]
+    assert out["f"].tolist()[:2] == [1000.0, 2.5] and out["f"].isna().sum() == 1
+    fast = validate(pd.DataFrame({"i": [" 7", "8 ", " "]}), {"columns": {"i": {"type": "int", "nullable": True}}})
+    assert str(fast["i"].dtype) == "Int64" and fast["i"].tolist()[:2] == [7, 8]
+    with pytest.raises(ValidationError, match="column 'f', row 2: breaks rule 'type float'"):
+        validate(pd.DataFrame({"f": ["1", "nan"]}), {"columns": {"f": {"type": "float"}}}, "t.csv")
+    mixed = pd.DataFrame({"i": [1, "2", 3.0]})  # cells that are not all text use the pandas path
+    assert validate(mixed, {"columns": {"i": {"type": "int"}}})["i"].tolist() == [1, 2, 3]

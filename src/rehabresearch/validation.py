@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 _TYPES = {"int", "float", "str", "bool", "date"}
 
@@ -79,6 +81,26 @@ def validate(df: pd.DataFrame, schema: dict, file: str = "<table>") -> pd.DataFr
     return out
 
 
+def _arrow_text(series: pd.Series):
+    """The column as an Arrow text array when every cell is text or missing (else None)."""
+    if series.dtype != object and not pd.api.types.is_string_dtype(series):
+        return None
+    try:
+        return pa.array(series.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+
+
+def _arrow_number(text, missing: np.ndarray, kind: str, index) -> pd.Series | None:
+    """Trimmed text parsed as numbers in Arrow (missing cells NaN); None if any present cell is not plain."""
+    try:
+        parsed = pc.cast(pc.if_else(pa.array(missing), pa.scalar(None, pa.string()), text),
+                         pa.int64() if kind == "int" else pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return pd.Series(parsed.to_numpy(zero_copy_only=False), index=index)
+
+
 def _first_bad(mask: np.ndarray | pd.Series) -> int:
     return int(np.flatnonzero(np.asarray(mask))[0]) + 1
 
@@ -88,7 +110,12 @@ def _check_column(series: pd.Series, column: str, spec: dict, file: str) -> pd.S
     if kind not in _TYPES:
         raise ValueError(f"schema for {file}: column {column!r} has unknown type {kind!r}")
     missing = series.isna().to_numpy()
-    if series.dtype == object or pd.api.types.is_string_dtype(series):
+    text = _arrow_text(series)
+    if text is not None:  # vectorised in Arrow: blank or whitespace-only text is missing
+        text = pc.utf8_trim_whitespace(text)
+        missing = pc.fill_null(pc.equal(text, ""), True).to_numpy(zero_copy_only=False)
+        series = series.where(~missing, None)
+    elif series.dtype == object or pd.api.types.is_string_dtype(series):
         missing = missing | (series.astype("string").str.strip() == "").fillna(False).to_numpy()
         series = series.where(~missing, None)
     if missing.any() and not spec.get("nullable", False):
@@ -96,7 +123,9 @@ def _check_column(series: pd.Series, column: str, spec: dict, file: str) -> pd.S
 
     present = ~missing
     if kind in ("int", "float"):
-        values = pd.to_numeric(series, errors="coerce")
+        values = _arrow_number(text, missing, kind, series.index) if text is not None else None
+        if values is None:  # mixed cells, or some text Arrow does not read as a number: pandas finds the bad row
+            values = pd.to_numeric(series, errors="coerce")
         bad = present & values.isna().to_numpy()
         if bad.any():
             raise ValidationError(file, column, _first_bad(bad), f"type {kind}", f"got {series.iloc[_first_bad(bad) - 1]!r}")
