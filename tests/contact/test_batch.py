@@ -169,3 +169,30 @@ def test_cells_needing_quotes_survive_the_round_trip(tmp_path):
     tier_file(src, tmp_path / "o.csv")
     got = pd.read_csv(tmp_path / "o.csv", dtype=str, keep_default_na=False)
     assert got["note"].tolist() == df["note"].tolist()
+
+
+def test_folders_and_unwritable_places_are_refused_before_reading(tmp_path):
+    src = tmp_path / "in.csv"
+    _cases("v2").to_csv(src, index=False)
+    (tmp_path / "outdir").mkdir()
+    with pytest.raises(ValueError, match="is a folder; give a file name"):
+        tier_file(src, tmp_path / "outdir")
+    with pytest.raises(ValueError, match="is a folder, not a file"):
+        tier_file(tmp_path / "outdir", tmp_path / "o.csv")
+
+
+def test_unwritable_output_folder_is_refused_before_reading(tmp_path):
+    src = tmp_path / "in.csv"
+    _cases("v2").to_csv(src, index=False)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        import os
+
+        if os.access(locked, os.W_OK):
+            pytest.skip("running with permissions that ignore the folder's mode (e.g. as root)")
+        with pytest.raises(ValueError, match="permission denied"):
+            tier_file(src, locked / "o.csv")
+    finally:
+        locked.chmod(0o700)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +61,12 @@ def tier_file(input_csv, output_csv, version: int | str = 2, max_errors: int = 5
     input_csv, output_csv = Path(input_csv), Path(output_csv)
     if input_csv.resolve() == output_csv.resolve():
         raise ValueError(f"output {output_csv} would overwrite the input; choose another path")
+    if output_csv.is_dir():
+        raise ValueError(f"output {output_csv} is a folder; give a file name, e.g. {output_csv / 'tiered.csv'}")
+    folder = next((p for p in (output_csv.parent, *output_csv.parent.parents) if p.exists()), None)
+    if folder is not None and not os.access(folder, os.W_OK | os.X_OK):
+        raise ValueError(f"output {output_csv}: cannot write in {folder} (permission denied); choose a folder you can "
+                         "write to")
     table = read_csv_table(input_csv, encoding=encoding)
     if table.num_rows == 0:
         raise ValueError(f"{input_csv}: no data rows")
