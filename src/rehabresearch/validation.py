@@ -21,12 +21,16 @@ same kind of message, naming the file and the field.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pydantic
 
 _TYPES = {"int", "float", "str", "bool", "date"}
 
@@ -178,12 +182,6 @@ def _check_range(values: pd.Series, present: np.ndarray, column: str, spec: dict
 
 
 # -- YAML files: pydantic models with extra fields forbidden ----------------------------------------------
-
-import re  # noqa: E402
-from collections.abc import Callable, Mapping  # noqa: E402
-from typing import Annotated, Any, Literal  # noqa: E402
-
-import pydantic  # noqa: E402
 
 
 #: Text that must not be blank (a blank required field reads as missing).
