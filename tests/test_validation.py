@@ -1,5 +1,7 @@
 """Validation names the file, column, row and rule for every kind of bad input."""
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -242,3 +244,12 @@ def test_fast_and_slow_number_paths_agree_on_awkward_text():
         validate(pd.DataFrame({"f": ["1", "nan"]}), {"columns": {"f": {"type": "float"}}}, "t.csv")
     mixed = pd.DataFrame({"i": [1, "2", 3.0]})  # cells that are not all text use the pandas path
     assert validate(mixed, {"columns": {"i": {"type": "int"}}})["i"].tolist() == [1, 2, 3]
+
+
+def test_every_csv_loader_reads_through_the_one_reader():
+    from rehabresearch import paths
+
+    src = paths.PROJECT_ROOT / "src" / "rehabresearch"
+    direct = [str(p.relative_to(src)) for p in src.rglob("*.py")
+              if p.name != "io.py" and re.search(r"\bpd\.read_csv\(|pyarrow\.csv|\bcsv\.reader\(", p.read_text())]
+    assert direct == [], f"read CSV files through rehabresearch.io.read_csv_table instead: {direct}"

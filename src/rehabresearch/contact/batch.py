@@ -54,7 +54,6 @@ def tier_file(input_csv, output_csv, version: int | str = 2, max_errors: int = 5
     if every row is valid; otherwise :class:`TieringError` lists the bad rows (up to ``max_errors``)
     by data-row number and field.
     """
-
     if version not in (*CALCULATORS, "auto"):
         raise ValueError(f"tiering version must be 2, 3 or 'auto'; got {version!r}")
     input_csv, output_csv = Path(input_csv), Path(output_csv)
