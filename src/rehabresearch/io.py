@@ -21,18 +21,43 @@ from collections.abc import Iterator
 
 @contextmanager
 def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; rename it over ``target`` only if the block succeeds."""
+    """Yield a temporary path beside ``target``; rename it over ``target`` only if the block succeeds.
+
+    The temporary file is removed on any error, on Ctrl-C, and on SIGTERM (which would otherwise end
+    the process without cleaning up): while the block runs, an unhandled SIGTERM exits via SystemExit.
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
+    with _sigterm_exits():
+        try:
+            yield tmp_path
+            os.replace(tmp_path, target)
+        finally:
+            if tmp_path.exists():
+                tmp_path.unlink()
+
+
+@contextmanager
+def _sigterm_exits() -> Iterator[None]:
+    """In the main thread, turn a SIGTERM with no handler of its own into SystemExit(143) for the block."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        yield
+        return
+
+    def _exit(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, _exit)
     try:
-        yield tmp_path
-        os.replace(tmp_path, target)
+        yield
     finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def write_text(target: str | os.PathLike, text: str) -> Path:

@@ -196,3 +196,25 @@ def test_unwritable_output_folder_is_refused_before_reading(tmp_path):
             tier_file(src, locked / "o.csv")
     finally:
         locked.chmod(0o700)
+
+
+def test_sigterm_while_writing_leaves_no_temporary_file(tmp_path):
+    import signal
+    import time
+
+    script = (
+        "import sys, time\n"
+        "from rehabresearch.io import atomic_path\n"
+        "with atomic_path(sys.argv[1]) as tmp:\n"
+        "    tmp.write_text('partial')\n"
+        "    print('writing', flush=True)\n"
+        "    time.sleep(30)\n"
+    )
+    target = tmp_path / "out.csv"
+    proc = subprocess.Popen([sys.executable, "-c", script, str(target)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "writing"
+    assert list(tmp_path.glob(".out.csv.*"))  # the temporary file exists while writing
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=20) == 128 + signal.SIGTERM
+    time.sleep(0.1)
+    assert not list(tmp_path.glob(".out.csv.*")) and not target.exists()
