@@ -119,13 +119,14 @@ def _text_columns(parts: list[pd.DataFrame], added: list[str], n: int) -> dict:
 
     if len(parts) == 1 and len(parts[0]) == n:
         return {c: _text(parts[0][c]) for c in added}
+    rows = np.concatenate([part.index.to_numpy() - 1 for part in parts])
+    back = np.empty(n, dtype=np.int64)
+    back[rows] = np.arange(n)  # where each row sits in the parts laid end to end
+    taker = pa.array(back)
     out = {}
     for column in added:
-        full = np.full(n, "", dtype=object)
-        for part in parts:
-            if column in part:
-                full[part.index.to_numpy() - 1] = _text(part[column]).to_numpy(zero_copy_only=False)
-        out[column] = pa.array(full, type=pa.string())
+        pieces = [_text(part[column]) if column in part else pa.nulls(len(part), pa.string()) for part in parts]
+        out[column] = pa.concat_arrays(pieces).take(taker).fill_null("")
     return out
 
 
