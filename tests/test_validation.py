@@ -253,3 +253,17 @@ def test_every_csv_loader_reads_through_the_one_reader():
     direct = [str(p.relative_to(src)) for p in src.rglob("*.py")
               if p.name != "io.py" and re.search(r"\bpd\.read_csv\(|pyarrow\.csv|\bcsv\.reader\(", p.read_text())]
     assert direct == [], f"read CSV files through rehabresearch.io.read_csv_table instead: {direct}"
+
+
+def test_policy_numbers_written_in_e_notation_are_numbers():
+    import yaml
+
+    from rehabresearch.contact.policies import PolicyError, compile_policy
+
+    raw = yaml.safe_load("name: x\nschedule: {default: [{every: 4}]}\nprobation_reset: {enabled: true, fraction: 67e-2}\n"
+                         "minutes: {breach: 1.2e2}\n")
+    assert raw["probation_reset"]["fraction"] == "67e-2" and raw["minutes"]["breach"] == "1.2e2"  # YAML 1.1: text
+    policy = compile_policy(raw, "p.yaml")
+    assert policy.reset_fraction == pytest.approx(0.67) and policy.minutes_breach == 120
+    with pytest.raises(PolicyError, match="minutes.breach: must be a number, got 'long'"):
+        compile_policy({**raw, "minutes": {"breach": "long"}}, "p.yaml")

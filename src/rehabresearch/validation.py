@@ -184,6 +184,18 @@ def _check_range(values: pd.Series, present: np.ndarray, column: str, spec: dict
 # -- YAML files: pydantic models with extra fields forbidden ----------------------------------------------
 
 
+_NUMERIC_TEXT = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+
+
+def yaml_number(value: Any) -> Any:
+    """A number written in e-notation without a dot (``4e6``) or with one (``4.2e6``) that YAML 1.1 read as
+    text, as the number it means; any other value unchanged (so the caller's own check reports it)."""
+    if isinstance(value, str) and _NUMERIC_TEXT.match(value.strip().replace("_", "")):
+        number = float(value.strip().replace("_", ""))
+        return int(number) if number.is_integer() and not re.search(r"[.eE]", value) else number
+    return value
+
+
 #: Text that must not be blank (a blank required field reads as missing).
 Text = Annotated[str, pydantic.StringConstraints(strip_whitespace=False, min_length=1)]
 

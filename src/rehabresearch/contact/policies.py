@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from ..validation import YamlModel, check_model
+from ..validation import YamlModel, check_model, yaml_number
 from .workload import CONTACT_MINUTES
 
 #: Version-2 tiers in the order of the Workload Measurement Tool points table (ministryofjustice/wmt-*).
@@ -393,12 +393,14 @@ def _mapping(value: Any, field: str, fail) -> Mapping:
 
 
 def _number(value: Any, field: str, fail) -> float:
+    value = yaml_number(value)  # YAML 1.1 reads 1.2e2 as text; it is a number
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         fail(field, f"must be a number, got {value!r}")
     return float(value)
 
 
 def _whole(value: Any, field: str, fail, minimum: int) -> int:
+    value = yaml_number(value)
     if value is None:
         fail(field, "is required")
     if isinstance(value, bool) or not isinstance(value, (int, float)) or float(value) != int(value):

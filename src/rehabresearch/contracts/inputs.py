@@ -28,7 +28,7 @@ import pydantic
 import yaml
 
 from .. import catalog, paths
-from ..validation import YamlModel, check_model
+from ..validation import YamlModel, check_model, yaml_number
 from .model import INPUTS, MECHANISMS, STAFFING, Contract, StaffGrade
 from .montecarlo import make_distribution
 
@@ -131,12 +131,8 @@ def _unwrap(raw: Any, field: str, file: str) -> tuple[Any, str]:
     return given.value, text
 
 
-_NUMERIC_TEXT = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
-
-
 def _number(value: Any, field: str, file: str, *, minimum: float | None = 0.0) -> float:
-    if isinstance(value, str) and _NUMERIC_TEXT.match(value.strip().replace("_", "")):
-        value = float(value.strip().replace("_", ""))  # YAML 1.1 reads 4.2e6 as text; it is a number
+    value = yaml_number(value)  # YAML 1.1 reads 4.2e6 as text; it is a number
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
         raise ContractFileError(file, field, f"must be a number, got {value!r}")
     if minimum is not None and value < minimum:
