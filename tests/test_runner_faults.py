@@ -280,15 +280,15 @@ def test_tier_relative_paths_are_resolved_and_printed(tmp_path, monkeypatch, cap
 
 def test_tier_interrupted_while_writing_leaves_no_temporary_file(tmp_path, monkeypatch, capsys):
     src = _cases_file(tmp_path)
-    real = pd.DataFrame.to_csv
+    import pyarrow.csv as pacsv
 
-    def half_then_sigterm(self, path, *args, **kwargs):
-        Path(path).write_text("half written")
+    def half_then_sigterm(table, out, *args, **kwargs):
+        out.write(b"half written")
         jobs.raise_terminated(signal.SIGTERM, None)
 
-    monkeypatch.setattr(pd.DataFrame, "to_csv", half_then_sigterm)
+    monkeypatch.setattr(pacsv, "write_csv", half_then_sigterm)  # the tier writer goes through Arrow
     assert cli.main(["tier", str(src), str(tmp_path / "out.csv")]) == 143
-    monkeypatch.setattr(pd.DataFrame, "to_csv", real)
+    monkeypatch.undo()
     assert "interrupted" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["people.csv"], "no output and no temporary file"
 

@@ -13,6 +13,7 @@ Each dataset has one YAML entry in ``data/catalog/<name>.yaml``::
     licence: Open Government Licence v3.0
     source: [{document: ..., section: ...}]
     identifiers: [name, dob]  # direct identifiers dropped at load, besides disclosure.DIRECT_IDENTIFIERS
+    individual_level: true    # real records about individual people (a lower disclosure threshold needs permission)
     format: csv               # csv | json (json needs json_records: key of the record list)
     schema: {columns: {...}, unique: [...]}
 
@@ -34,23 +35,22 @@ import shutil
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
+import pydantic
 import yaml
 
 from . import disclosure, paths
-from .io import atomic_path
-from .validation import validate
+from .io import atomic_path, read_csv
+from .validation import TableSchema, Text, YamlModel, check_model, validate
 
 KINDS = ("transcribed", "external", "package", "synthetic")
-_ENTRY_FIELDS = {
-    "name", "title", "description", "kind", "file", "url", "mirror_path", "sha256", "licence", "source",
-    "identifiers", "format", "json_records", "schema", "package_file", "generator", "notes",
-}
 
 #: name -> sha256 (or "synthetic:<generator>") of every dataset loaded in this process.
 LOADED: dict[str, str] = {}
+#: names (keys of LOADED) of the loaded datasets that hold real records about individual people.
+INDIVIDUAL_LEVEL: set[str] = set()
 
 
 class CatalogError(KeyError):
@@ -87,6 +87,7 @@ class Dataset:
     package_file: str | None = None
     generator: str | None = None
     notes: str | None = None
+    individual_level: bool = False
     entry_path: Path | None = field(default=None, compare=False)
 
     @property
@@ -135,27 +136,63 @@ def sha256_file(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
+class CatalogEntry(YamlModel):
+    """One ``data/catalog/<name>.yaml`` entry (unknown fields are refused)."""
+
+    name: Text
+    title: Text
+    description: Text
+    kind: Literal["transcribed", "external", "package", "synthetic"]
+    licence: Text
+    source: list[dict[str, Any]] = pydantic.Field(min_length=1)
+    sha256: str | None = None
+    file: str | None = None
+    url: str | None = None
+    mirror_path: str | None = None
+    identifiers: tuple[str, ...] = ()
+    format: Literal["csv", "json"] = "csv"
+    json_records: str | None = None
+    schema_: TableSchema | None = pydantic.Field(default=None, alias="schema")
+    package_file: str | None = None
+    generator: str | None = None
+    notes: str | None = None
+    individual_level: bool = False
+
+    @pydantic.field_validator("source", mode="before")
+    @classmethod
+    def _one_source_is_a_list(cls, value):
+        return value if isinstance(value, list) else [value]
+
+    @pydantic.field_validator("identifiers", mode="before")
+    @classmethod
+    def _no_identifiers(cls, value):
+        return () if value is None else value
+
+
+_NEEDS = {"transcribed": ("file", "sha256"), "external": ("file", "sha256", "url"),
+          "package": ("package_file", "sha256"), "synthetic": ("generator",)}
+
+
 def _parse_entry(path: Path) -> Dataset:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    unknown = set(raw) - _ENTRY_FIELDS
-    if unknown:
-        raise CatalogError(f"catalog entry {path}: unknown fields {sorted(unknown)}")
-    for required in ("name", "title", "description", "kind", "licence", "source"):
-        if not raw.get(required):
-            raise CatalogError(f"catalog entry {path}: missing field {required!r}")
-    if raw["name"] != path.stem:
-        raise CatalogError(f"catalog entry {path}: name {raw['name']!r} must match the file name {path.stem!r}")
-    kind = raw["kind"]
-    if kind not in KINDS:
-        raise CatalogError(f"catalog entry {path}: kind {kind!r} is not one of {KINDS}")
-    needs = {"transcribed": ("file", "sha256"), "external": ("file", "sha256", "url"),
-             "package": ("package_file", "sha256"), "synthetic": ("generator",)}[kind]
-    for required in needs:
-        if not raw.get(required):
-            raise CatalogError(f"catalog entry {path}: a {kind} dataset needs {required!r}")
-    source = raw["source"] if isinstance(raw["source"], list) else [raw["source"]]
-    raw = {**raw, "source": source, "identifiers": tuple(raw.get("identifiers") or ())}
-    return Dataset(**raw, entry_path=path)
+
+    def fail(field: str, message: str) -> CatalogError:
+        if message in ("is required", "is empty"):
+            return CatalogError(f"catalog entry {path}: missing field {field!r}")
+        if field == "(top level)":
+            return CatalogError(f"catalog entry {path}: {message}")
+        return CatalogError(f"catalog entry {path}: field {field!r}: {message}")
+
+    entry = check_model(CatalogEntry, raw, fail,
+                        unknown=lambda parent, keys, allowed: (parent, f"unknown fields {keys}; allowed: {allowed}"))
+    if entry.name != path.stem:
+        raise CatalogError(f"catalog entry {path}: name {entry.name!r} must match the file name {path.stem!r}")
+    for required in _NEEDS[entry.kind]:
+        if not getattr(entry, required):
+            raise CatalogError(f"catalog entry {path}: a {entry.kind} dataset needs {required!r}")
+    fields = entry.model_dump(exclude={"schema_"})
+    schema = raw.get("schema") if entry.schema_ is not None else None
+    return Dataset(**fields, schema=schema, entry_path=path)
 
 
 _PARSED: dict[Path, tuple[tuple, dict[str, Dataset]]] = {}
@@ -236,7 +273,7 @@ def fetch(name: str, *, force: bool = False, mirror: str | os.PathLike | None = 
 
 def _read_file(ds: Dataset, path: Path) -> pd.DataFrame:
     if ds.format == "csv":
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        return read_csv(path, blank_as_missing=True, number_duplicates=True)  # published files are read as published
     if ds.format == "json":
         data = json.loads(path.read_text(encoding="utf-8"))
         records = data[ds.json_records] if ds.json_records else data
@@ -266,6 +303,8 @@ def load(name: str, *, validate_schema: bool = True, **generator_kwargs: Any) ->
             raise ChecksumError(f"{name}: {path} has sha256 {digest}, the catalog expects {ds.sha256}")
         df = _read_file(ds, path)
         LOADED[name] = digest
+        if ds.individual_level:
+            INDIVIDUAL_LEVEL.add(name)
         file_label = str(path.relative_to(paths.PROJECT_ROOT)) if path.is_relative_to(paths.PROJECT_ROOT) else str(path)
     df = disclosure.drop_identifiers(df, extra=ds.identifiers)
     if validate_schema and ds.schema:
@@ -273,18 +312,29 @@ def load(name: str, *, validate_schema: bool = True, **generator_kwargs: Any) ->
     return df
 
 
-def load_csv(path: str | os.PathLike, schema: dict | None = None, identifiers: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Load a user's own CSV with the same checks as a catalog dataset (records its sha256 as an input)."""
+def load_csv(path: str | os.PathLike, schema: dict | None = None, identifiers: tuple[str, ...] = (),
+             individual_level: bool = True) -> pd.DataFrame:
+    """Load a user's own CSV with the same checks as a catalog dataset (records its sha256 as an input).
+
+    A user's file is taken to hold real records about individual people unless ``individual_level=False``.
+    """
     path = Path(path)
     if not path.is_absolute():
         path = paths.PROJECT_ROOT / path
     if not path.is_file():
         raise FileNotFoundError(f"no file at {path}")
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    df = read_csv(path, blank_as_missing=True)
     label = path.relative_to(paths.PROJECT_ROOT) if path.is_relative_to(paths.PROJECT_ROOT) else path
     LOADED[str(label)] = sha256_file(path)
+    if individual_level:
+        INDIVIDUAL_LEVEL.add(str(label))
     df = disclosure.drop_identifiers(df, extra=identifiers)
     return validate(df, schema, file=str(path)) if schema else df
+
+
+def individual_level(names) -> list[str]:
+    """Those of ``names`` (loaded datasets) that hold real records about individual people."""
+    return sorted(n for n in names if n in INDIVIDUAL_LEVEL)
 
 
 def markdown_table() -> str:

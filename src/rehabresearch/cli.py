@@ -72,7 +72,7 @@ def _cmd_tier(args) -> int:
     version = args.version if args.version == "auto" else int(args.version)
     source, target = input_file(args.input, "IN"), output_file(args.output, "OUT")
     print(f"Reading {source}")
-    summary = tier_file(source, target, version=version)
+    summary = tier_file(source, target, version=version, encoding=args.encoding)
     print(summary)
     return 0
 
@@ -147,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("output")
     p.add_argument("--version", choices=("2", "3", "auto"), default="2",
                    help="tiering model version: 2 (default), 3, or auto (each row's model_version column)")
+    p.add_argument("--encoding", default="utf-8", help="text encoding of INPUT (default utf-8; e.g. cp1252, latin-1)")
     p.set_defaults(func=_cmd_tier)
     return parser
 

@@ -24,6 +24,7 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import catalog, disclosure
@@ -125,16 +126,37 @@ def _require_number(x: Any, where: str) -> None:
 class Report:
     """Collects a notebook's tables, findings and headline results under one disclosure threshold."""
 
-    def __init__(self, name: str, threshold: int = disclosure.DEFAULT_THRESHOLD, display: bool = True):
+    def __init__(self, name: str, threshold: int = disclosure.DEFAULT_THRESHOLD, display: bool = True,
+                 allow_low_threshold: bool = False):
         if threshold < 1:
             raise ValueError("disclosure threshold must be at least 1")
         self.name = name
         self.threshold = int(threshold)
         self.display = display
+        self.allow_low_threshold = bool(allow_low_threshold)
+        self.page_totals = disclosure.PageTotals()
+        self._notice_shown = False
         self.results: dict[str, dict[str, Any]] = {}
         self.notes: list[str] = []
         self.shown: list[str] = []  # every rendered table/finding, as text, for tests
         self.tables: list[pd.DataFrame] = []  # every rendered table, after suppression and formatting
+
+    # -- disclosure checks ---------------------------------------------------
+    def individual_level_inputs(self) -> list[str]:
+        """Real individual-level datasets loaded so far (catalog entries so marked, and users' own files)."""
+        return catalog.individual_level(catalog.LOADED)
+
+    def _guard(self) -> None:
+        """Before anything is shown: refuse a lowered threshold on individual-level data unless allowed,
+        and state a lowered threshold once, before the first output."""
+        individual = self.individual_level_inputs()
+        disclosure.check_threshold(self.threshold, individual, self.allow_low_threshold)
+        notice = disclosure.threshold_notice(self.threshold, individual)
+        if notice and not self._notice_shown:
+            self._notice_shown = True
+            self.notes.insert(0, notice)
+            self.shown.append(notice)
+            self._show_html(f'<div class="rr-disclosure-notice"><p><strong>{html.escape(notice)}</strong></p></div>')
 
     # -- output ------------------------------------------------------------
     def _show(self, obj) -> None:
@@ -150,6 +172,7 @@ class Report:
 
     def count(self, n) -> str:
         """A count for a sentence, suppressed below the threshold."""
+        self._guard()
         return disclosure.safe_count(n, self.threshold)
 
     def table(
@@ -161,6 +184,7 @@ class Report:
         counts: Iterable[str] = (),
         formats: Mapping[str, str] | None = None,
         note: str | None = None,
+        published: bool = False,
         **suppress_kwargs,
     ):
         """Show ``df`` with a caption, its source, and disclosure control on ``counts``.
@@ -168,14 +192,20 @@ class Report:
         ``formats`` maps columns to format strings (e.g. ``{"share": "{:.1%}"}``) or callables
         (e.g. ``{"surplus": fmt_money}``);
         ``suppress_kwargs`` go to :func:`rehabresearch.disclosure.suppression_mask`
-        (``row_total``, ``total_row_label``, ``label_column``, ``linked``).
+        (``row_total``, ``total_row_label``, ``label_column``, ``linked``, ``known_totals``).
+        Totals this table shares with earlier tables on the page are protected automatically.
+        ``published=True`` marks figures already published in this form by the source (shown as
+        published, no counts suppressed, and the footnote says so).
         The displayed (suppressed, formatted) frame is kept in :attr:`tables`; nothing is
         returned, so a table at the end of a cell is not echoed twice.
         """
         if not caption:
             raise ValueError("every table needs a caption")
+        self._guard()
         counts = list(counts)
-        mask = disclosure.suppression_mask(df, counts, self.threshold, **suppress_kwargs) if counts else None
+        if published and counts:
+            raise ValueError("a table of published figures is shown as published: give it no counts to suppress")
+        mask = self._suppress(df, counts, suppress_kwargs) if counts else None
         shown = df.astype(object).where(df.notna(), "")
         for col, fmt in (formats or {}).items():
             render = fmt if callable(fmt) else fmt.format
@@ -193,6 +223,8 @@ class Report:
             foot.append(f"Source: {source}")
         if suppressed:
             foot.append(f"{disclosure.SUPPRESSED} = suppressed: a count below {self.threshold} or one that would reveal it.")
+        if published:
+            foot.append("Figures as published by the source; not derived by this project.")
         if note:
             foot.append(note)
         body = _html_table(shown, caption)
@@ -202,10 +234,29 @@ class Report:
         self._show_html(block)
         self.tables.append(shown)
 
+    def _suppress(self, df: pd.DataFrame, counts: list[str], kwargs: dict) -> pd.DataFrame:
+        """The table's suppression mask, protected against (and recorded in) the totals this page shows."""
+        label, total_row_label = kwargs.get("label_column"), kwargs.get("total_row_label")
+        if total_row_label is not None:
+            labels = df[label] if label else pd.Series(df.index, index=df.index)
+            body = np.flatnonzero((labels != total_row_label).to_numpy())
+            total_row = next(iter(np.flatnonzero((labels == total_row_label).to_numpy())), None)
+        else:
+            body, total_row = np.arange(len(df)), None
+        totals = disclosure.PageTotals.column_totals(df, counts, body)
+        known, keep = self.page_totals.plan(totals)
+        kwargs = dict(kwargs)
+        known = sorted(set(known) | set(kwargs.pop("known_totals", ())))
+        mask = disclosure.suppression_mask(df, counts, self.threshold, known_totals=known,
+                                           keep_totals_hidden=keep, **kwargs)
+        self.page_totals.record(totals, mask, body, known, total_row)
+        return mask
+
     def finding(self, text: str, *, source: str | None = None) -> None:
         """State a finding in plain English (Markdown), with its source."""
         if "nan" in text.lower().split():
             raise ValueError(f"finding contains a missing value: {text!r}")
+        self._guard()
         md = f"**Finding.** {text}" + (f"  \n*Source: {source}*" if source else "")
         self.shown.append(text)
         from IPython.display import Markdown
@@ -239,6 +290,8 @@ class Report:
             raise ValueError(f"result {key!r} is NaN; refusing to record it")
         if hasattr(value, "item"):
             value = value.item()
+        if count:
+            self._guard()
         if count and disclosure.is_small(value, self.threshold)[0]:
             value = disclosure.SUPPRESSED
         self.results[key] = {"value": value, "label": label, "unit": unit, "source": source}
@@ -248,9 +301,12 @@ class Report:
 
         The written content stays available as :attr:`payload`.
         """
+        self._guard()
         payload = {
             "notebook": self.name,
             "disclosure_threshold": self.threshold,
+            "disclosure": disclosure.threshold_record(self.threshold, self.individual_level_inputs(),
+                                                      self.allow_low_threshold),
             "results": self.results,
             "caveats": self.notes,
             "inputs": dict(sorted(catalog.LOADED.items())),

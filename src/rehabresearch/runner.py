@@ -438,6 +438,7 @@ def _execute(info, profile, parameters, staging, out_dir, timeout, progress, cel
         "git": git_state(),
         "packages": package_versions(),
         "inputs": inputs,
+        "disclosure": results.get("disclosure"),  # threshold used, and who lowered it if it was lowered
         "datasets": {n: catalog.source_of(n) for n in inputs if n in catalog.datasets()},
         "notebook_file": executed.name,
     }

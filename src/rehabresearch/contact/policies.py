@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from ..validation import YamlModel, check_model, yaml_number
 from .workload import CONTACT_MINUTES
 
 #: Version-2 tiers in the order of the Workload Measurement Tool points table (ministryofjustice/wmt-*).
@@ -67,9 +68,62 @@ DEFAULT_ENFORCEMENT = {"absences_for_breach": 2, "window_weeks": 52, "acceptable
 #: Probation Reset ends licence supervision at two-thirds (HM Prison and Probation Service, from June 2024).
 DEFAULT_RESET = {"enabled": False, "fraction": 2 / 3, "exceptions": list(RESET_EXCEPTIONS)}
 
-_TOP_FIELDS = {"name", "label", "description", "source", "schedule", "taper", "step_up", "rebook_after_miss_weeks",
-               "probation_reset", "modes", "minutes", "enforcement"}
 _LIBRARY = "policy_library"
+
+
+class _Phase(YamlModel):
+    weeks: Any = None
+    every: Any = None
+
+
+class _StepUp(YamlModel):
+    weeks: Any = None
+    every: Any = None
+
+
+class _Reset(YamlModel):
+    enabled: Any = None
+    fraction: Any = None
+    exceptions: Any = None
+
+
+class _Modes(YamlModel):
+    face_to_face: Any = None
+    telephone: Any = None
+    video: Any = None
+
+
+class _Minutes(YamlModel):
+    face_to_face: Any = None
+    telephone: Any = None
+    video: Any = None
+    missed: Any = None
+    warning: Any = None
+    breach: Any = None
+
+
+class _Enforcement(YamlModel):
+    absences_for_breach: Any = None
+    window_weeks: Any = None
+    acceptable_absence_share: Any = None
+    recall_share_of_licence_breaches: Any = None
+
+
+class PolicyFile(YamlModel):
+    """The shape of a policy file: which keys may appear where (values are checked by :func:`compile_policy`)."""
+
+    name: Any
+    schedule: dict[str, list[_Phase]] | None
+    label: Any = None
+    description: Any = None
+    source: Any = None
+    taper: Any = None
+    step_up: _StepUp | None = None
+    rebook_after_miss_weeks: Any = None
+    probation_reset: _Reset | None = None
+    modes: _Modes | None = None
+    minutes: _Minutes | None = None
+    enforcement: _Enforcement | None = None
 
 
 class PolicyError(ValueError):
@@ -207,10 +261,8 @@ def compile_policy(raw: Any, origin: str = "<policy>") -> Policy:
 
     if not isinstance(raw, Mapping):
         raise PolicyError(f"{origin}: a policy must be a YAML mapping, got {type(raw).__name__}")
-    _no_unknown(raw, _TOP_FIELDS, "policy", fail)
-    for req in ("name", "schedule"):
-        if req not in raw:
-            fail(req, "is required")
+    check_model(PolicyFile, raw, lambda field, msg: PolicyError(f"{origin}: {field}: {msg}"), index_base=0,
+                where="policy")
     name = raw["name"]
     if not isinstance(name, str) or not name.strip():
         fail("name", f"must be a non-empty string, got {name!r}")
@@ -230,13 +282,11 @@ def compile_policy(raw: Any, origin: str = "<policy>") -> Policy:
     if step is not None:
         if not isinstance(step, Mapping):
             fail("step_up", "must be a mapping {weeks, every} or null")
-        _no_unknown(step, {"weeks", "every"}, "step_up", fail)
         step_weeks = _whole(step.get("weeks"), "step_up.weeks", fail, minimum=1)
         step_every = _whole(step.get("every"), "step_up.every", fail, minimum=1)
     rebook = _whole(raw.get("rebook_after_miss_weeks", 1), "rebook_after_miss_weeks", fail, minimum=1)
 
     reset = {**DEFAULT_RESET, **_mapping(raw.get("probation_reset", {}), "probation_reset", fail)}
-    _no_unknown(reset, set(DEFAULT_RESET), "probation_reset", fail)
     if not isinstance(reset["enabled"], bool):
         fail("probation_reset.enabled", f"must be true or false, got {reset['enabled']!r}")
     fraction = _number(reset["fraction"], "probation_reset.fraction", fail)
@@ -250,7 +300,6 @@ def compile_policy(raw: Any, origin: str = "<policy>") -> Policy:
         fail("probation_reset.exceptions", f"unknown exception(s) {bad}; allowed: {list(RESET_EXCEPTIONS)}")
 
     modes = _mapping(raw.get("modes", DEFAULT_MODES), "modes", fail)
-    _no_unknown(modes, set(MODES), "modes", fail)
     shares = {m: _number(v, f"modes.{m}", fail) for m, v in modes.items()}
     for m, v in shares.items():
         if not 0 <= v <= 1:
@@ -259,14 +308,12 @@ def compile_policy(raw: Any, origin: str = "<policy>") -> Policy:
         fail("modes", f"shares must sum to 1, got {sum(shares.values()):.6g} from {shares}")
 
     minutes = {**DEFAULT_MINUTES, **_mapping(raw.get("minutes", {}), "minutes", fail)}
-    _no_unknown(minutes, set(DEFAULT_MINUTES), "minutes", fail)
     minutes = {k: _number(v, f"minutes.{k}", fail) for k, v in minutes.items()}
     for k, v in minutes.items():
         if v < 0:
             fail(f"minutes.{k}", f"must not be negative, got {v}")
 
     enf = {**DEFAULT_ENFORCEMENT, **_mapping(raw.get("enforcement", {}), "enforcement", fail)}
-    _no_unknown(enf, set(DEFAULT_ENFORCEMENT), "enforcement", fail)
     k = _whole(enf["absences_for_breach"], "enforcement.absences_for_breach", fail, minimum=1)
     window = _whole(enf["window_weeks"], "enforcement.window_weeks", fail, minimum=1)
     acceptable = _number(enf["acceptable_absence_share"], "enforcement.acceptable_absence_share", fail)
@@ -327,7 +374,6 @@ def _compile_phases(phases: Any, field: str, fail) -> list[tuple[float, int]]:
         where = f"{field}[{j}]"
         if not isinstance(ph, Mapping):
             fail(where, f"must be a mapping with 'every' (and 'weeks' unless last), got {ph!r}")
-        _no_unknown(ph, {"weeks", "every"}, where, fail)
         ev = _whole(ph.get("every"), f"{where}.every", fail, minimum=1)
         last = j == len(phases) - 1
         if last:
@@ -340,12 +386,6 @@ def _compile_phases(phases: Any, field: str, fail) -> list[tuple[float, int]]:
     return out
 
 
-def _no_unknown(mapping: Mapping, allowed: set, where: str, fail) -> None:
-    unknown = sorted(str(k) for k in mapping if k not in allowed)
-    if unknown:
-        fail(where, f"unknown field(s) {unknown}; allowed: {sorted(allowed)}")
-
-
 def _mapping(value: Any, field: str, fail) -> Mapping:
     if not isinstance(value, Mapping):
         fail(field, f"must be a mapping, got {value!r}")
@@ -353,12 +393,14 @@ def _mapping(value: Any, field: str, fail) -> Mapping:
 
 
 def _number(value: Any, field: str, fail) -> float:
+    value = yaml_number(value)  # YAML 1.1 reads 1.2e2 as text; it is a number
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         fail(field, f"must be a number, got {value!r}")
     return float(value)
 
 
 def _whole(value: Any, field: str, fail, minimum: int) -> int:
+    value = yaml_number(value)
     if value is None:
         fail(field, "is required")
     if isinstance(value, bool) or not isinstance(value, (int, float)) or float(value) != int(value):

@@ -21,21 +21,17 @@ import re
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
+import pydantic
 import yaml
 
 from .. import catalog, paths, yamlio
+from ..validation import YamlModel, check_model, yaml_number
 from .model import INPUTS, MECHANISMS, STAFFING, Contract, StaffGrade
 from .montecarlo import make_distribution
 
-FIELDS = {
-    "name", "title", "description", "period_unit", "periods", "mechanism", "staffing",
-    "profile", "profile_csv", "total_volume", "volume_shares", "actual_profile",
-    "value", "total_value", "category_value", "lot_share", "value_shares",
-    "staff", "bands", "inputs", "distributions",
-}
 BASES = ("published", "illustrative", "user")
 PERIOD_YEARS = {"year": 1.0, "quarter": 0.25}
 PROFILE_SCHEMA = {"columns": {"period": {"type": "str"}, "profile": {"type": "float", "min": 0},
@@ -51,28 +47,92 @@ class ContractFileError(ValueError):
         super().__init__(f"contract file {file}: field '{field}': {problem}")
 
 
+class Provenanced(YamlModel):
+    """A value with where it came from: ``{value, basis, document, section, note}``."""
+
+    value: Any
+    basis: str = "user"
+    document: str | None = None
+    section: str | None = None
+    note: str | None = None
+
+    @pydantic.field_validator("basis")
+    @classmethod
+    def _known_basis(cls, basis: str) -> str:
+        if basis not in BASES:
+            raise ValueError(f"basis {basis!r} is not one of {BASES}")
+        return basis
+
+    @pydantic.model_validator(mode="after")
+    def _published_is_cited(self):
+        if self.basis == "published" and not (self.document and self.section):
+            raise ValueError("a published value needs 'document' and 'section'")
+        return self
+
+
+class StaffEntry(YamlModel):
+    """One staff grade: ``{grade, salary, per_caseworker}`` with an optional note and basis."""
+
+    grade: Any
+    salary: Any
+    per_caseworker: Any
+    note: str | None = None
+    basis: Literal["illustrative", "user"] = "user"
+
+
+class ContractFile(YamlModel):
+    """The fields a contract file may have (each checked further by :func:`parse_contract`)."""
+
+    name: Any = None
+    title: Any = None
+    description: Any = None
+    period_unit: Any = None
+    periods: Any = None
+    mechanism: Any = None
+    staffing: Any = None
+    profile: Any = None
+    profile_csv: Any = None
+    total_volume: Any = None
+    volume_shares: Any = None
+    actual_profile: Any = None
+    value: Any = None
+    total_value: Any = None
+    category_value: Any = None
+    lot_share: Any = None
+    value_shares: Any = None
+    staff: Any = None
+    bands: Any = None
+    inputs: Any = None
+    distributions: Any = None
+
+
+#: The fields a contract file may have.
+FIELDS = set(ContractFile.model_fields)
+
+
+def _fail(file: str, field: str):
+    """An error raiser for :func:`check_model` that names the contract file and the field under ``field``."""
+    return lambda sub, message: ContractFileError(file, field if sub == "(top level)" else f"{field}.{sub}", message)
+
+
 def _unwrap(raw: Any, field: str, file: str) -> tuple[Any, str]:
     """(value, provenance text) from a bare value or a {value, basis, document, section, note} mapping."""
     if not isinstance(raw, Mapping) or "value" not in raw:
         return raw, "user-supplied"
-    extra = set(raw) - {"value", "basis", "document", "section", "note"}
-    if extra:
-        raise ContractFileError(file, field, f"unknown keys {sorted(extra)} (allowed: value, basis, document, section, note)")
-    basis = raw.get("basis", "user")
-    if basis not in BASES:
-        raise ContractFileError(file, field, f"basis {basis!r} is not one of {BASES}")
-    if basis == "published":
-        if not raw.get("document") or not raw.get("section"):
-            raise ContractFileError(file, field, "a published value needs 'document' and 'section'")
-        text = f"published: {raw['document']}, {raw['section']}"
-    elif basis == "illustrative":
-        text = "illustrative" + (f": {raw['note']}" if raw.get("note") else "")
+    given = check_model(Provenanced, raw, lambda sub, message: ContractFileError(file, field, message),
+                        unknown=lambda parent, keys, allowed: (
+                            field, f"unknown keys {keys} (allowed: value, basis, document, section, note)"))
+    if given.basis == "published":
+        text = f"published: {given.document}, {given.section}"
+    elif given.basis == "illustrative":
+        text = "illustrative" + (f": {given.note}" if given.note else "")
     else:
-        text = "user-supplied" + (f": {raw['note']}" if raw.get("note") else "")
-    return raw["value"], text
+        text = "user-supplied" + (f": {given.note}" if given.note else "")
+    return given.value, text
 
 
 def _number(value: Any, field: str, file: str, *, minimum: float | None = 0.0) -> float:
+    value = yaml_number(value)  # YAML 1.1 reads 4.2e6 as text; it is a number
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
         raise ContractFileError(file, field, f"must be a number, got {value!r}")
     if minimum is not None and value < minimum:
@@ -126,7 +186,7 @@ def period_keys(periods: list[str], unit: str, file: str = "<contract>") -> list
 
 def load_profile_csv(path: str | os.PathLike) -> dict[str, np.ndarray | list[str]]:
     """A profile CSV (columns period, profile, optional value) checked by the catalog's validator."""
-    df = catalog.load_csv(path, PROFILE_SCHEMA)
+    df = catalog.load_csv(path, PROFILE_SCHEMA, individual_level=False)  # contract figures, not people
     out: dict[str, Any] = {"periods": df["period"].tolist(), "profile": df["profile"].to_numpy(float)}
     if "value" in df.columns:
         out["value"] = df["value"].to_numpy(float)
@@ -135,11 +195,8 @@ def load_profile_csv(path: str | os.PathLike) -> dict[str, np.ndarray | list[str
 
 def parse_contract(data: Mapping, file: str = "<contract>", base_dir: Path | None = None) -> Contract:
     """Build and validate a :class:`Contract` from a parsed YAML mapping."""
-    if not isinstance(data, Mapping):
-        raise ContractFileError(file, "(top level)", "must be a mapping of fields")
-    unknown = set(data) - FIELDS
-    if unknown:
-        raise ContractFileError(file, min(unknown), f"unknown field; allowed fields: {', '.join(sorted(FIELDS))}")
+    check_model(ContractFile, data, lambda field, message: ContractFileError(file, field, message),
+                unknown=lambda parent, keys, allowed: (keys[0], f"unknown field; allowed fields: {', '.join(allowed)}"))
     prov: dict[str, str] = {}
     given: dict[str, Any] = {}
 
@@ -223,14 +280,12 @@ def parse_contract(data: Mapping, file: str = "<contract>", base_dir: Path | Non
     staff = []
     for i, g in enumerate(get("staff", [{"grade": "Case worker", "salary": 28000, "per_caseworker": 1.0}]) or []):
         where = f"staff[{i + 1}]"
-        if not isinstance(g, Mapping) or set(g) - {"grade", "salary", "per_caseworker", "note", "basis"} \
-                or not {"grade", "salary", "per_caseworker"} <= set(g):
-            raise ContractFileError(file, where, "each grade needs exactly grade, salary and per_caseworker (optional note, basis)")
+        check_model(StaffEntry, g, _fail(file, where), where="(top level)",
+                    unknown=lambda parent, keys, allowed: ("(top level)", f"unknown keys {keys}; each grade needs exactly grade, "
+                                                                  "salary and per_caseworker (optional note, basis)"))
         staff.append(StaffGrade(str(g["grade"]), _number(g["salary"], f"{where}.salary", file),
                                 _number(g["per_caseworker"], f"{where}.per_caseworker", file)))
         basis = g.get("basis", "user")
-        if basis not in ("illustrative", "user"):
-            raise ContractFileError(file, f"{where}.basis", f"{basis!r} is not 'illustrative' or 'user'")
         given[f"staff: {g['grade']}"] = f"£{staff[-1].salary:,.0f} a year, {staff[-1].per_caseworker:g} per case worker"
         prov[f"staff: {g['grade']}"] = ("illustrative" if basis == "illustrative" else "user-supplied") + (
             f": {g['note']}" if g.get("note") else "")
