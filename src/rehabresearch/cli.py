@@ -1,9 +1,10 @@
-"""The ``rehabresearch`` command: list and run notebooks, manage data, tier a caseload file."""
+"""The ``rehabresearch`` command: list and run notebooks, manage data, tier a caseload file, run sweeps."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from . import catalog, runner
@@ -73,6 +74,69 @@ def _cmd_tier(args) -> int:
     return 0
 
 
+# -- sweep: a grid of contact or contract runs as tasks (docs/scale-out.md) ------------------------
+
+def _cmd_sweep(args) -> int:
+    from .scale import SchedulerError, describe
+    from .sweeps import load_spec, resume_hint, run_sweep
+
+    scheduler = f"local:{args.workers}" if args.workers else args.scheduler
+    spec = load_spec(Path(args.spec), kind=args.kind, output=args.out)  # every check before anything runs
+    if args.fresh and spec.cache.is_dir():
+        import shutil
+
+        shutil.rmtree(spec.cache)
+    total = len(spec.tasks)
+    print(f"Sweep {spec.name!r}: {total} task(s) {describe(scheduler)}; results and cache in {spec.output}",
+          flush=True)
+    start = time.perf_counter()
+
+    def progress(done: int, todo: int, task) -> None:
+        print(f"  [{done}/{todo}] {time.perf_counter() - start:7.1f} s  {task.label}", flush=True)
+
+    argv = ["sweep", args.kind, args.spec] + (["--out", args.out] if args.out else []) + \
+        (["--scheduler", args.scheduler] if args.scheduler != "local" and not args.workers else []) + \
+        (["--workers", str(args.workers)] if args.workers else [])
+    try:
+        outcome = run_sweep(spec, scheduler, progress=progress, connect_timeout=args.connect_timeout,
+                            dashboard_address=args.dashboard)
+    except SchedulerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: the workers were stopped. {resume_hint(spec, argv)}.", file=sys.stderr)
+        return 130
+    if outcome.cached:
+        print(f"{len(outcome.cached)} task(s) were already finished (read from the cache).")
+    if not outcome.ok:
+        print(f"error: {len(outcome.failures)} of {total} task(s) failed; the others finished:", file=sys.stderr)
+        for failure in outcome.failures:
+            print(f"  {failure.label}: {failure.error}", file=sys.stderr)
+        print(f"Fix the cause, then resume: {resume_hint(spec, argv)}.", file=sys.stderr)
+        return 1
+    parquet, csv = outcome.written
+    print(f"Done in {outcome.seconds:.1f} s: {len(outcome.frame):,} rows.\nWrote {parquet}\nWrote {csv}")
+    if spec.kind == "contact":
+        print(f"Report: rehabresearch run contact_sweep -p results {parquet}")
+    return 0
+
+
+def _add_sweep_parser(sub) -> None:
+    p = sub.add_parser("sweep", help="run a YAML grid of contact or contract scenarios as tasks (local or Dask cluster)")
+    p.add_argument("kind", choices=("contact", "contracts"), help="which model the grid runs")
+    p.add_argument("spec", help="YAML sweep specification (see docs/scale-out.md)")
+    p.add_argument("--scheduler", default="local",
+                   help="'local' (default: a local Dask cluster, one worker per core), 'local:N', "
+                        "a scheduler address such as tcp://10.0.0.5:8786, or '' to run in this process")
+    p.add_argument("--workers", type=int, help="shorthand for --scheduler local:N")
+    p.add_argument("--out", help="output folder (default: the spec's 'output', else data/processed/sweeps/NAME)")
+    p.add_argument("--connect-timeout", type=float, default=10.0, help="seconds to reach a scheduler address")
+    p.add_argument("--dashboard", metavar="ADDRESS",
+                   help="serve the Dask dashboard of a local cluster, e.g. :8787 (off by default)")
+    p.add_argument("--fresh", action="store_true", help="discard cached task results and compute everything again")
+    p.set_defaults(func=_cmd_sweep)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rehabresearch", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -112,6 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", choices=("2", "3", "auto"), default="2",
                    help="tiering model version: 2 (default), 3, or auto (each row's model_version column)")
     p.set_defaults(func=_cmd_tier)
+
+    _add_sweep_parser(sub)
     return parser
 
 
