@@ -17,6 +17,7 @@ NOTEBOOKS = sorted(
     [
         "commissioning",
         "compas_cohorts",
+        "contact_sweep",
         "contact_tiers",
         "contract_sensitivity",
         "equalities_evidence",
