@@ -20,6 +20,7 @@ NOTEBOOKS = sorted(
         "contact_sweep",
         "contact_tiers",
         "contract_sensitivity",
+        "contract_sweep",
         "equalities_evidence",
         "matched_comparison",
         "moj_proven_reoffending",

@@ -81,7 +81,8 @@ def _cmd_sweep(args) -> int:
     from .sweeps import load_spec, resume_hint, run_sweep
 
     scheduler = f"local:{args.workers}" if args.workers else args.scheduler
-    spec = load_spec(Path(args.spec), kind=args.kind, output=args.out)  # every check before anything runs
+    out = Path(args.out).resolve() if args.out else None  # --out is taken from the current folder
+    spec = load_spec(Path(args.spec), kind=args.kind, output=out)  # every check before anything runs
     if args.fresh and spec.cache.is_dir():
         import shutil
 
@@ -116,8 +117,7 @@ def _cmd_sweep(args) -> int:
         return 1
     parquet, csv = outcome.written
     print(f"Done in {outcome.seconds:.1f} s: {len(outcome.frame):,} rows.\nWrote {parquet}\nWrote {csv}")
-    if spec.kind == "contact":
-        print(f"Report: rehabresearch run contact_sweep -p results {parquet}")
+    print(f"Report: rehabresearch run {'contact_sweep' if spec.kind == 'contact' else 'contract_sweep'} -p results {parquet}")
     return 0
 
 

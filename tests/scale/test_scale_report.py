@@ -33,3 +33,22 @@ def test_report_refuses_results_that_are_not_a_contact_sweep(tmp_path):
         summary.load_contact(str(bad))
     with pytest.raises(FileNotFoundError, match="no sweep results"):
         summary.load_contact(str(tmp_path / "absent.parquet"))
+
+
+def test_contract_points_average_monte_carlo_across_seeds_only():
+    from rehabresearch.sweeps import contracts_summary, parse_spec, run_sweep
+
+    raw = {"sweep": "contracts", "contracts": ["womens_services"], "inputs": {"volume_factor": [0.8, 1.2]},
+           "monte_carlo": {"draws": 300, "seeds": 3}}
+    frame = run_sweep(parse_spec(raw, output="/tmp/unused"), write=False).frame
+    table = contracts_summary.points(frame)
+    assert len(table) == 2 and contracts_summary.swept_inputs(frame) == ["volume_factor"]
+    for _, row in table.iterrows():
+        runs = frame[frame["volume_factor"] == row["volume_factor"]]
+        assert row["probability_of_deficit"] == pytest.approx(runs["probability_of_deficit"].mean())
+        assert row["probability_of_deficit_lo"] == runs["probability_of_deficit"].min()
+        assert runs["surplus"].nunique() == 1 and row["surplus"] == runs["surplus"].iloc[0]
+    worst, best = contracts_summary.worst_and_best(table, "womens_services")
+    assert worst["surplus"] <= best["surplus"]
+    with pytest.raises(KeyError, match="no contract"):
+        contracts_summary.worst_and_best(table, "absent")

@@ -90,3 +90,14 @@ def test_cli_refuses_a_bad_spec_before_anything_runs(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "grid.yaml: compliance: empty list" in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_cli_names_an_unreachable_scheduler_quickly(tmp_path, capsys):
+    path = tmp_path / "grid.yaml"
+    path.write_text(yaml.safe_dump(CONTACT))
+    code = cli.main(["sweep", "contact", str(path), "--out", str(tmp_path / "out"),
+                     "--scheduler", "tcp://127.0.0.1:9", "--connect-timeout", "1"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "could not reach a Dask scheduler at tcp://127.0.0.1:9 within 1 s" in err and "Traceback" not in err
+    assert not list((tmp_path / "out").glob("**/*.parquet"))

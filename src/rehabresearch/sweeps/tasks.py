@@ -60,6 +60,7 @@ def contract_task(params: Mapping[str, Any], contract: Contract) -> pd.DataFrame
     row = {
         "contract": c.name,
         **point,
+        "title": c.title or c.name,
         "mechanism": c.mechanism,
         "income": float(r.income.sum()),
         "cost": float(r.cost.sum()),
