@@ -27,3 +27,8 @@ def client2():
     yield client
     client.close()
     cluster.close()
+
+
+def pytest_configure(config):
+    # Several clusters at once each want the scheduler's HTTP port; Dask moves to a free one and says so.
+    config.addinivalue_line("filterwarnings", "ignore:Port 8787 is already in use:UserWarning")

@@ -101,16 +101,29 @@ def _pin_threads() -> None:
 _LIMITS = None
 
 
-def _plugin():
+def _ignore_interrupts() -> None:
+    """Let Ctrl-C reach only the client, which then cancels the tasks and closes the cluster in order."""
+    import signal
+
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread of the worker process: nothing to do
+        pass
+
+
+def _plugin(local: bool = False):
     from distributed.diagnostics.plugin import WorkerPlugin
 
     class PinThreads(WorkerPlugin):
-        """Pin BLAS/OpenMP threads to one per worker when the worker starts (and on every restart)."""
+        """Pin BLAS/OpenMP threads to one per worker when the worker starts (and on every restart); the workers
+        of a local cluster started for the run also ignore Ctrl-C, which the client handles."""
 
         name = "rehabresearch-pin-threads"
 
         def setup(self, worker):
             _pin_threads()
+            if local:
+                _ignore_interrupts()
 
     return PinThreads()
 
@@ -141,11 +154,12 @@ def connect(scheduler: Any, *, connect_timeout: float = CONNECT_TIMEOUT,
             n = where.workers or os.cpu_count() or 1
             try:
                 cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                       dashboard_address=dashboard_address, silence_logs=logging.ERROR,
+                                       dashboard_address=dashboard_address, silence_logs=logging.CRITICAL,
                                        env={var: "1" for var in THREAD_VARIABLES})
             except Exception as exc:  # the cluster's own errors are varied; say what failed
                 raise SchedulerError(f"could not start a local Dask cluster of {n} workers: {exc}") from exc
             client = Client(cluster, timeout=connect_timeout)
+            _register(client, local=True)
         else:
             try:
                 client = Client(where.address, timeout=connect_timeout)
@@ -154,7 +168,7 @@ def connect(scheduler: Any, *, connect_timeout: float = CONNECT_TIMEOUT,
                     f"could not reach a Dask scheduler at {where.address} within {connect_timeout:g} s ({exc}); "
                     "check the address and that the scheduler is running, or leave the scheduler empty to run "
                     "in this process") from None
-        _register(client)
+            _register(client)
         yield client
     finally:
         if client is not None:
@@ -163,5 +177,5 @@ def connect(scheduler: Any, *, connect_timeout: float = CONNECT_TIMEOUT,
             cluster.close()
 
 
-def _register(client) -> None:
-    client.register_plugin(_plugin(), name="rehabresearch-pin-threads")
+def _register(client, local: bool = False) -> None:
+    client.register_plugin(_plugin(local), name="rehabresearch-pin-threads")
