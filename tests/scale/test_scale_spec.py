@@ -49,6 +49,8 @@ def test_empty_grid_is_refused(change, field):
 @pytest.mark.parametrize("change, field, rule", [
     ({"people": "many"}, "people[0]", "not a number"),
     ({"people": 10.5}, "people[0]", "whole number"),
+    ({"people": float("inf")}, "people[0]", "not a finite number"),
+    ({"compliance": [float("nan")]}, "compliance[0]", "not a finite number"),
     ({"compliance": [1.0, "high"]}, "compliance[1]", "not a number"),
     ({"compliance": -1}, "compliance[0]", "below the minimum"),
     ({"cohort": {"female_share": True}}, "cohort.female_share[0]", "not a number"),

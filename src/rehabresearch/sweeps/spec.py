@@ -156,10 +156,10 @@ def _values(raw: Any, file: str, field: str) -> list:
 def _number(value: Any, file: str, field: str, *, whole: bool = False, minimum: float | None = None) -> float | int:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise SweepSpecError(file, field, f"{value!r} is not a number")
-    if whole and value != int(value):
-        raise SweepSpecError(file, field, f"{value!r} is not a whole number")
     if value != value or value in (float("inf"), float("-inf")):
         raise SweepSpecError(file, field, f"{value!r} is not a finite number")
+    if whole and value != int(value):
+        raise SweepSpecError(file, field, f"{value!r} is not a whole number")
     if minimum is not None and value < minimum:
         raise SweepSpecError(file, field, f"{value!r} is below the minimum {minimum:g}")
     return int(value) if whole else float(value)
