@@ -1,9 +1,12 @@
 """Sweep specifications: grids expand as products; bad names, types and empty grids fail before anything runs."""
 
+from pathlib import Path
+
 import pytest
 import yaml
 
-from rehabresearch import cli
+from rehabresearch import cli, paths
+from rehabresearch.contact import policies as pol
 from rehabresearch.sweeps import SweepSpecError, load_spec, parse_spec
 
 CONTACT = {"sweep": "contact", "people": 100, "weeks": 8, "seeds": [1, 2, 3],
@@ -103,3 +106,26 @@ def test_cli_names_an_unreachable_scheduler_quickly(tmp_path, capsys):
     assert code == 2
     assert "could not reach a Dask scheduler at tcp://127.0.0.1:9 within 1 s" in err and "Traceback" not in err
     assert not list((tmp_path / "out").glob("**/*.parquet"))
+
+
+def test_policy_and_contract_files_are_found_beside_the_spec_and_an_edit_changes_the_key(tmp_path):
+    bundled = (Path(pol.__file__).parent / "policy_library" / "flat_monthly.yaml").read_text()
+    policy = tmp_path / "fortnightly.yaml"
+    policy.write_text(bundled.replace("name: flat_monthly", "name: fortnightly").replace("{every: 4}", "{every: 2}"))
+    contracts = tmp_path / "contracts"
+    contracts.mkdir()
+    mine = (Path(paths.PROJECT_ROOT) / "examples" / "my_contract.yaml").read_text()
+    (contracts / "mine.yaml").write_text(mine)
+    spec_file = tmp_path / "grid.yaml"
+    spec_file.write_text(yaml.safe_dump({**CONTACT, "policies": ["flat_monthly", "fortnightly.yaml"]}))
+    before = load_spec(spec_file)
+    assert {t.kwargs["policy"].name for t in before.tasks} == {"flat_monthly", "fortnightly"}
+    policy.write_text(policy.read_text().replace("{every: 2}", "{every: 3}"))
+    after = load_spec(spec_file)
+    changed = {t.key for t in after.tasks} ^ {t.key for t in before.tasks}
+    assert len(changed) == 2 * len([t for t in before.tasks if "fortnightly" in t.label])  # only its tasks re-keyed
+    contract_spec = tmp_path / "contracts.yaml"
+    contract_spec.write_text(yaml.safe_dump({"sweep": "contracts", "contracts": ["contracts/*.yaml", "accommodation"],
+                                             "inputs": {"volume_factor": [1.0, 1.2]}}))
+    spec = load_spec(contract_spec)
+    assert len(spec.tasks) == 4 and spec.tasks[-1].kwargs["contract"].name == "accommodation"
