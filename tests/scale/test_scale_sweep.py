@@ -137,7 +137,7 @@ def test_ctrl_c_on_a_cluster_cancels_the_rest(tmp_path, client2):
     assert not spec.parquet.exists()
 
 
-def test_contract_sweep_matches_the_model_and_is_reproducible(tmp_path):
+def test_contract_sweep_matches_the_model_and_is_reproducible(tmp_path, client2):
     raw = {"sweep": "contracts", "name": "lots", "contracts": ["accommodation"],
            "inputs": {"volume_factor": [0.8, 1.4], "caseload_per_worker": [50, 70]},
            "monte_carlo": {"draws": 500, "seeds": [1, 2]}}
@@ -155,5 +155,5 @@ def test_contract_sweep_matches_the_model_and_is_reproducible(tmp_path):
     assert not np.allclose(by_seed.xs(1, level="seed")["surplus_p50"], by_seed.xs(2, level="seed")["surplus_p50"])
     pd.testing.assert_series_equal(by_seed.xs(1, level="seed")["surplus"], by_seed.xs(2, level="seed")["surplus"])
     again = parse_spec(raw, output=tmp_path / "b")
-    run_sweep(again)
+    run_sweep(again, client2)  # on two workers: the same bytes
     assert outputs(again) == outputs(spec)
