@@ -17,8 +17,10 @@ NOTEBOOKS = sorted(
     [
         "commissioning",
         "compas_cohorts",
+        "contact_sweep",
         "contact_tiers",
         "contract_sensitivity",
+        "contract_sweep",
         "equalities_evidence",
         "matched_comparison",
         "moj_proven_reoffending",

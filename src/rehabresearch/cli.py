@@ -43,6 +43,71 @@ def _cmd_index(args) -> int:
     return 0
 
 
+# -- sweep: a grid of contact or contract runs as tasks (docs/scale-out.md) ------------------------
+
+def _cmd_sweep(args) -> int:
+    import time
+
+    from .scale import SchedulerError, describe
+    from .sweeps import load_spec, resume_hint, run_sweep
+
+    scheduler = f"local:{args.workers}" if args.workers else args.scheduler
+    out = Path(args.out).resolve() if args.out else None  # --out is taken from the current folder
+    spec = load_spec(Path(args.spec), kind=args.kind, output=out)  # every check before anything runs
+    if args.fresh and spec.cache.is_dir():
+        import shutil
+
+        shutil.rmtree(spec.cache)
+    total = len(spec.tasks)
+    print(f"Sweep {spec.name!r}: {total} task(s) {describe(scheduler)}; results and cache in {spec.output}",
+          flush=True)
+    start = time.perf_counter()
+
+    def progress(done: int, todo: int, task) -> None:
+        print(f"  [{done}/{todo}] {time.perf_counter() - start:7.1f} s  {task.label}", flush=True)
+
+    argv = ["sweep", args.kind, args.spec] + (["--out", args.out] if args.out else []) + \
+        (["--scheduler", args.scheduler] if args.scheduler != "local" and not args.workers else []) + \
+        (["--workers", str(args.workers)] if args.workers else [])
+    try:
+        outcome = run_sweep(spec, scheduler, progress=progress, connect_timeout=args.connect_timeout,
+                            dashboard_address=args.dashboard)
+    except SchedulerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as exc:  # Ctrl-C (or SIGTERM): the layer has cancelled the tasks and closed the cluster
+        print(f"\ninterrupted: the workers were stopped. {resume_hint(spec, argv)}.", file=sys.stderr)
+        return 128 + int(getattr(exc, "signum", 2))
+    if outcome.cached:
+        print(f"{len(outcome.cached)} task(s) were already finished (read from the cache).")
+    if not outcome.ok:
+        print(f"error: {len(outcome.failures)} of {total} task(s) failed; the others finished:", file=sys.stderr)
+        for failure in outcome.failures:
+            print(f"  {failure.label}: {failure.error}", file=sys.stderr)
+        print(f"Fix the cause, then resume: {resume_hint(spec, argv)}.", file=sys.stderr)
+        return 1
+    parquet, csv = outcome.written
+    print(f"Done in {outcome.seconds:.1f} s: {len(outcome.frame):,} rows.\nWrote {parquet}\nWrote {csv}")
+    print(f"Report: rehabresearch run {'contact_sweep' if spec.kind == 'contact' else 'contract_sweep'} -p results {parquet}")
+    return 0
+
+
+def _add_sweep_parser(sub) -> None:
+    p = sub.add_parser("sweep", help="run a YAML grid of contact or contract scenarios as tasks (local or Dask cluster)")
+    p.add_argument("kind", choices=("contact", "contracts"), help="which model the grid runs")
+    p.add_argument("spec", help="YAML sweep specification (see docs/scale-out.md)")
+    p.add_argument("--scheduler", default="local",
+                   help="'local' (default: a local Dask cluster, one worker per core), 'local:N', "
+                        "a scheduler address such as tcp://10.0.0.5:8786, or '' to run in this process")
+    p.add_argument("--workers", type=int, help="shorthand for --scheduler local:N")
+    p.add_argument("--out", help="output folder (default: the spec's 'output', else data/processed/sweeps/NAME)")
+    p.add_argument("--connect-timeout", type=float, default=10.0, help="seconds to reach a scheduler address")
+    p.add_argument("--dashboard", metavar="ADDRESS",
+                   help="serve the Dask dashboard of a local cluster, e.g. :8787 (off by default)")
+    p.add_argument("--fresh", action="store_true", help="discard cached task results and compute everything again")
+    p.set_defaults(func=_cmd_sweep)
+
+
 def _cmd_data_list(args) -> int:
     if args.markdown:
         print(catalog.markdown_table(), end="")
@@ -131,6 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("index", help="rebuild reports/index.html from the existing run records")
     p.set_defaults(func=_cmd_index)
+
+    _add_sweep_parser(sub)
 
     data = sub.add_parser("data", help="the data catalog").add_subparsers(dest="data_command", required=True)
     p = data.add_parser("list", help="list datasets and whether each is present")

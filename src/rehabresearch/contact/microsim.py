@@ -434,25 +434,38 @@ def _monthly_frame(weekly: np.ndarray) -> pd.DataFrame:
 
 
 def run_replicates(n: int, policies: Sequence[Policy], seeds: Sequence[int],
-                   cohort_params: CohortParams = CohortParams(), sim_params: SimParams = SimParams()) -> pd.DataFrame:
+                   cohort_params: CohortParams = CohortParams(), sim_params: SimParams = SimParams(),
+                   scheduler=None) -> pd.DataFrame:
     """Simulate every policy on the same cohort per seed; stack the monthly frames with ``replicate`` and ``policy``.
 
     Each seed draws one cohort and one stream of behaviour shared by all policies
-    (common random numbers), so policy differences are not seed noise.
+    (common random numbers), so policy differences are not seed noise. Each seed is
+    one task of :func:`rehabresearch.scale.run_tasks`: ``scheduler`` empty runs them
+    here one after another; ``"local"`` or a Dask scheduler address runs them on a
+    cluster with the same numbers (each replicate's streams come from its own seed).
     """
     if not seeds:
         raise ValueError("need at least one seed")
     names = [p.name for p in policies]
     if len(set(names)) != len(names):
         raise ValueError(f"policy names must be unique, got {names}")
-    frames = []
-    for r, seed in enumerate(seeds):
-        cohort_ss, sim_ss = np.random.SeedSequence(seed).spawn(2)
-        cohort = synthetic_cohort(n, np.random.default_rng(cohort_ss), cohort_params)
-        for policy in policies:
-            res = simulate(cohort, policy, np.random.default_rng(sim_ss), sim_params)
-            frames.append(res.monthly.assign(replicate=r, policy=policy.name))
-    return pd.concat(frames, ignore_index=True)
+    from ..scale import Task, run_tasks
+
+    tasks = [Task(f"replicate-{r}-seed-{seed}", {"r": r, "seed": seed, "n": n, "policies": list(policies),
+                                                 "cohort_params": cohort_params, "sim_params": sim_params},
+                  f"replicate {r}, seed {seed}") for r, seed in enumerate(seeds)]
+    results = run_tasks(_replicate, tasks, scheduler)
+    return pd.concat([frame for t in tasks for frame in results[t.key]], ignore_index=True)
+
+
+def _replicate(r: int, seed: int, n: int, policies: Sequence[Policy], cohort_params: CohortParams,
+               sim_params: SimParams) -> list[pd.DataFrame]:
+    """One replicate of :func:`run_replicates`: a cohort from ``seed`` and every policy's monthly frame."""
+    cohort_ss, sim_ss = np.random.SeedSequence(seed).spawn(2)
+    cohort = synthetic_cohort(n, np.random.default_rng(cohort_ss), cohort_params)
+    return [simulate(cohort, policy, np.random.default_rng(sim_ss), sim_params).monthly.assign(replicate=r,
+                                                                                               policy=policy.name)
+            for policy in policies]
 
 
 def interval_summary(reps: pd.DataFrame, by: Sequence[str], values: Sequence[str],
@@ -525,14 +538,16 @@ def pivot_interval(summary: pd.DataFrame, index: Sequence[str], column: str, val
 def compliance_sensitivity(n: int, policies: Sequence[Policy], seeds: Sequence[int],
                            multipliers: Sequence[float], values: Sequence[str] = ("breaches", "recalls"),
                            cohort_params: CohortParams = CohortParams(), sim_params: SimParams = SimParams(),
-                           per: float = 100.0, level: float = 0.95) -> pd.DataFrame:
-    """Rates of ``values`` per ``per`` people for each policy as every miss probability is scaled by each multiplier."""
+                           per: float = 100.0, level: float = 0.95, scheduler=None) -> pd.DataFrame:
+    """Rates of ``values`` per ``per`` people for each policy as every miss probability is scaled by each multiplier.
+
+    ``scheduler`` is passed to :func:`run_replicates` (empty: in this process)."""
     if not multipliers:
         raise ValueError("need at least one compliance multiplier")
     frames = []
     for m in multipliers:
         params = replace(sim_params, compliance_multiplier=float(m))
-        reps = run_replicates(n, policies, seeds, cohort_params, params)
+        reps = run_replicates(n, policies, seeds, cohort_params, params, scheduler=scheduler)
         frames.append(rate_summary(reps, ["policy"], values, per, level).assign(compliance_multiplier=float(m)))
     return pd.concat(frames, ignore_index=True)
 

@@ -128,16 +128,27 @@ class MonteCarloResult:
 
 
 def simulate(contract: Contract, n: int, rng: np.random.Generator, distributions: Mapping[str, Mapping] | None = None,
-             chunk: int = 50_000) -> MonteCarloResult:
-    """Draw ``n`` sets of inputs and evaluate the contract for each (in chunks of ``chunk`` draws to bound memory)."""
+             chunk: int = 50_000, scheduler=None) -> MonteCarloResult:
+    """Draw ``n`` sets of inputs and evaluate the contract for each (in chunks of ``chunk`` draws to bound memory).
+
+    The draws all come from ``rng`` here; each chunk is then evaluated as one task of
+    :func:`rehabresearch.scale.run_tasks` (``scheduler`` empty: in this process; ``"local"`` or a
+    Dask scheduler address: on a cluster). Evaluation draws no random numbers, so the result is
+    the same wherever the chunks run.
+    """
+    from ..scale import Task, run_tasks
+
     draws = sample_inputs(distributions_of(contract, distributions), n, rng)
-    surplus = np.empty((n, contract.n_periods))
-    peak = np.empty(n)
-    redundancies = np.empty(n)
-    for start in range(0, n, chunk):  # chunks of draws, each evaluated vectorised
-        part = slice(start, min(start + chunk, n))
-        r = evaluate(contract, {k: v[part] for k, v in draws.items()})
-        np.subtract(r.income, r.cost, out=surplus[part])
-        peak[part] = np.maximum(-np.cumsum(surplus[part], axis=1).min(axis=1), 0.0)
-        redundancies[part] = r.redundancies.sum(axis=1)
+    tasks = [Task(f"montecarlo-{start}", {"contract": contract, "draws": {k: v[start:start + chunk] for k, v in draws.items()}},
+                  f"draws {start + 1} to {min(start + chunk, n)}") for start in range(0, n, chunk)]
+    parts = run_tasks(evaluate_chunk, tasks, scheduler)  # chunks of draws, each evaluated vectorised
+    surplus, peak, redundancies = (np.concatenate([parts[t.key][i] for t in tasks]) for i in range(3))
     return MonteCarloResult(contract.periods, surplus.sum(axis=1), peak, redundancies, surplus)
+
+
+def evaluate_chunk(contract: Contract, draws: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Surplus per period, peak reserve drawn and redundancies of one chunk of draws (one Monte Carlo task)."""
+    r = evaluate(contract, draws)
+    surplus = r.income - r.cost
+    peak = np.maximum(-np.cumsum(surplus, axis=1).min(axis=1), 0.0)
+    return surplus, peak, r.redundancies.sum(axis=1)

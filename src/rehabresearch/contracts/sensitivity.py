@@ -128,12 +128,36 @@ def sobol_table(func: Callable[[np.ndarray], np.ndarray], names: Sequence[str], 
 
 
 def sobol(contract: Contract, n: int, rng: np.random.Generator, distributions: Mapping[str, Mapping] | None = None,
-          measure: Callable[[Result], np.ndarray] = total_surplus, n_resamples: int = 200) -> pd.DataFrame:
-    """Sobol indices of the measure (£ total surplus by default) over the contract's input distributions."""
+          measure: Callable[[Result], np.ndarray] = total_surplus, n_resamples: int = 200, scheduler=None,
+          chunk: int = 50_000) -> pd.DataFrame:
+    """Sobol indices of the measure (£ total surplus by default) over the contract's input distributions.
+
+    With a ``scheduler`` (``"local"`` or a Dask scheduler address) the model evaluations of the design
+    run as tasks of ``chunk`` design points each on that cluster; the design and the bootstrap are
+    drawn here from ``rng``, so the indices are the same as in-process.
+    """
     dists = distributions_of(contract, distributions)
     names = list(dists)
+    from ..scale import Task, connect, parse_scheduler, run_tasks
 
-    def func(x: np.ndarray) -> np.ndarray:
-        return measure(evaluate(contract, dict(zip(names, x))))
+    if parse_scheduler(scheduler).kind == "in-process":
+        def func(x: np.ndarray) -> np.ndarray:
+            return measure(evaluate(contract, dict(zip(names, x))))
 
-    return sobol_table(func, names, [dists[k] for k in names], n, rng, n_resamples=n_resamples)
+        return sobol_table(func, names, [dists[k] for k in names], n, rng, n_resamples=n_resamples)
+
+    with connect(scheduler) as client:
+        def func(x: np.ndarray) -> np.ndarray:
+            tasks = [Task(f"sobol-{x.shape[1]}-{start}", {"contract": contract, "names": names,
+                                                            "x": x[:, start:start + chunk], "measure": measure})
+                     for start in range(0, x.shape[1], chunk)]
+            parts = run_tasks(measure_chunk, tasks, client)
+            return np.concatenate([parts[t.key] for t in tasks])
+
+        return sobol_table(func, names, [dists[k] for k in names], n, rng, n_resamples=n_resamples)
+
+
+def measure_chunk(contract: Contract, names: list[str], x: np.ndarray,
+                  measure: Callable[[Result], np.ndarray] = total_surplus) -> np.ndarray:
+    """The measure at design points ``x`` (rows = ``names``, columns = points): one Sobol task."""
+    return np.asarray(measure(evaluate(contract, dict(zip(names, x)))), dtype=float)
