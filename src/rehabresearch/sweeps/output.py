@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..io import atomic_path, write_csv
+from ..io import atomic_path, read_csv, write_csv
 
 
 def combine(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
@@ -31,5 +31,10 @@ def read(path: str | Path) -> pd.DataFrame:
     if not path.is_file():
         raise FileNotFoundError(f"no sweep results at {path}; run `rehabresearch sweep contact SPEC.yaml` first")
     if path.suffix == ".csv":
-        return pd.read_csv(path)
+        frame = read_csv(path)  # the project's one CSV reader: text columns, clear errors
+        for column in frame.columns:  # our own output: a column whose every filled cell is a number is numeric
+            numbers = pd.to_numeric(frame[column].where(frame[column] != ""), errors="coerce")
+            if numbers.notna().sum() == frame[column].ne("").sum():
+                frame[column] = numbers
+        return frame
     return pd.read_parquet(path)
