@@ -32,7 +32,8 @@ from collections.abc import Callable
 import nbformat
 import yaml
 
-from . import catalog, paths
+from . import catalog, page, paths
+from . import status as status_mod
 from .io import write_json, write_text
 from .reporting import RESULTS_ENV
 
@@ -351,10 +352,19 @@ def _publish(staging: Path, out_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def render_html(notebook_path: Path, target: Path, record: dict) -> None:
-    """Render the executed notebook for a reviewer: code hidden, figures embedded, no network scripts."""
+def render_html(notebook_path: Path, target: Path, record: dict, results: dict | None = None) -> None:
+    """Render the executed notebook for a reviewer: code hidden, figures embedded, no network scripts.
+
+    The page opens with the title, the key findings, the data status and a contents list, and
+    closes with one "Methods and caveats" section, a glossary of the terms it uses and "About this
+    report" (citation, data licences, code version, run time, downloads). ``results`` is the
+    notebook's ``results.json`` (read from beside ``target`` when not given).
+    """
     from nbconvert import HTMLExporter
 
+    if results is None:
+        beside = target.parent / "results.json"
+        results = json.loads(beside.read_text(encoding="utf-8")) if beside.is_file() else {}
     nb = nbformat.read(notebook_path, as_version=4)
     hidden = {"injected-parameters", "parameters", "papermill-error-cell-tag"}
     nb.cells = [c for c in nb.cells if not hidden & set(c.get("metadata", {}).get("tags", []))]
@@ -365,38 +375,48 @@ def render_html(notebook_path: Path, target: Path, record: dict) -> None:
             "**The report stopped here.** A calculation failed (the error is named at the top of the page), "
             "so nothing below this point was produced. Fix the input or parameter and run the report again."
         )]
+    title, closing_markdown = page.split_notebook(nb)
+    page.drop_outputless_code(nb)
     exporter = HTMLExporter(
         template_name="rehab", extra_template_basedirs=[str(TEMPLATES_DIR)],
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True,
     )
-    status = record["status"]
+    run_status = record["status"]
+    data_status = results.get("status")
+    if not results.get("status_stated"):
+        data_status = status_mod.default_status(record["notebook"], record.get("parameters")) or data_status
+    title = title or record["title"]
+    shown_record = dict(record, parameter_rows=[(k, json.dumps(v)) for k, v in record["parameters"].items()])
     resources = {
-        "metadata": {"name": record["title"]},
+        "metadata": {"name": title},
         "rehab_css": (TEMPLATES_DIR / "house.css").read_text(encoding="utf-8"),
         "rehab": {
-            "status": status,
-            "status_class": "ok" if status == "ok" else "failed",
+            "title": title,
+            "status": run_status,
+            "status_class": "ok" if run_status == "ok" else "failed",
             "profile": record["profile"],
-            "started": record["started"],
-            "duration": f"{record['duration_seconds']:.1f} s",
-            "commit": (record["git"]["commit"] or "unknown")[:12] + (" (uncommitted changes)" if record["git"]["dirty"] else ""),
+            "started": page.readable_time(record["started"]),
             "error": record["error"],
-            "parameters": [(k, json.dumps(v)) for k, v in record["parameters"].items()],
-            "inputs": list(record["inputs"].items()),
-            "notebook_file": record["notebook_file"],
+            "key_html": page.key_findings_html(results.get("key_findings", [])),
+            "status_html": page.status_html(data_status),
+            "closing_html": page.closing_html(closing_markdown, results.get("methods", []),
+                                              results.get("caveats", [])),
+            "about_html": page.about_html(shown_record, title, results.get("tables", []), data_status),
         },
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    write_text(target, body)
+    write_text(target, page.finish(body))
 
 
 def _failure_page(record: dict) -> str:
+    title = html.escape(record["title"])
     return (
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(record['title'])} (failed)</title>"
-        f"<style>{(TEMPLATES_DIR / 'house.css').read_text()}</style></head><body>"
-        f"<header class='rr-banner rr-status-failed'><nav><a href='../index.html'>&larr; All reports</a></nav>"
-        f"<h1>{html.escape(record['title'])}</h1><p>Status: <strong>failed</strong></p>"
-        f"<p class='rr-error'>{html.escape(record['error'] or '')}</p></header></body></html>"
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title} (failed)</title>"
+        f"<style>{(TEMPLATES_DIR / 'house.css').read_text()}</style></head><body><main>"
+        f"<header class='rr-top rr-status-failed'><p class='rr-meta'><a href='../index.html'>&larr; All reports</a>"
+        f" &middot; run {html.escape(page.readable_time(record.get('started')))}</p>"
+        f"<h1 class='rr-title'>{title}</h1><p>Status: <strong>failed</strong></p>"
+        f"<p class='rr-error'>{html.escape(record['error'] or '')}</p></header></main></body></html>"
     )
 
 
