@@ -15,7 +15,7 @@ from typing import Any
 
 import nbformat
 
-from . import catalog, glossary, status as data_status
+from . import catalog, glossary, sources, status as data_status
 
 #: A notebook section moved into the closing "Methods and caveats" section (by its heading).
 _CLOSING_HEADING = re.compile(
@@ -90,7 +90,10 @@ def split_notebook(nb) -> tuple[str, list[str]]:
             continue
         kept.append(cell)
     nb.cells = [c for c in kept if not (c.cell_type == "markdown" and not c.source.strip())]
-    return title, closing
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = sources.clean(cell.source)
+    return title, [sources.clean(m) for m in closing]
 
 
 def key_findings_html(findings: list[str]) -> str:
@@ -123,7 +126,14 @@ def closing_html(closing_markdown: list[str], methods: list[str], caveats: list[
 def licences(inputs: list[str]) -> list[tuple[str, str]]:
     """(dataset title, licence) for each catalog dataset the run read."""
     known = catalog.datasets()
-    return [(known[n].title, known[n].licence) for n in inputs if n in known]
+    return [(known[n].title, _without_seed_numbers(known[n].licence)) for n in inputs if n in known]
+
+
+def _without_seed_numbers(text: str) -> str:
+    """'Clinks (000, 001, all rights reserved)' -> 'Clinks (all rights reserved)': the numbers of the
+    project's local copies of documents mean nothing to a reader."""
+    text = re.sub(r"\((?:00\d,\s*)+", "(", text)
+    return re.sub(r"\s*\(00\d(?:,\s*00\d)*\)", "", text)
 
 
 def about_html(record: dict[str, Any], title: str, tables: list[dict], status: str | None) -> str:
@@ -139,8 +149,6 @@ def about_html(record: dict[str, Any], title: str, tables: list[dict], status: s
         lic = "<ul>" + "".join(f"<li>{html.escape(t)}: {html.escape(lic)}</li>" for t, lic in used) + "</ul>"
     else:
         lic = "<p>No dataset was read: the inputs are generated or illustrative (see the data status above).</p>"
-    params = "".join(f"<tr><td>{html.escape(k)}</td><td><code>{html.escape(v)}</code></td></tr>"
-                     for k, v in record.get("parameter_rows", []))
     downloads = [f'<a href="{html.escape(t["csv"])}">Table {t["number"]}</a>' for t in tables if t.get("csv")]
     return (
         '<section class="rr-about"><h2 id="about-this-report">About this report</h2>'
@@ -154,10 +162,8 @@ def about_html(record: dict[str, Any], title: str, tables: list[dict], status: s
            f'the <a href="run.json">run record</a>.</p>' if downloads else
            '<p><strong>Downloads:</strong> the headline numbers (<a href="results.json">JSON</a>); '
            'the <a href="run.json">run record</a>.</p>')
-        + ("<details><summary>Parameters of this run</summary><table class=\"rr-table\"><thead><tr>"
-           f"<th class=\"txt\">Parameter</th><th class=\"txt\">Value</th></tr></thead><tbody>{params}</tbody></table>"
-           "</details>" if params else "")
-        + "</section>"
+        + "<p>The run record lists the settings, package versions and the checksum of every input, so the "
+          "report can be reproduced exactly.</p></section>"
     )
 
 
@@ -169,7 +175,6 @@ def visible_text(page: str) -> str:
     """The text a reader sees on ``page`` (tags, scripts, styles and embedded images removed)."""
     body = page.split("<body", 1)[-1]
     body = _SKIP.sub(" ", body)
-    body = re.sub(r"<details>\s*<summary>Parameters of this run.*?</details>", " ", body, flags=re.DOTALL)
     text = _TAG.sub(" ", body)
     return re.sub(r"\s+", " ", html.unescape(text)).strip()
 

@@ -39,7 +39,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import catalog, disclosure
+from . import catalog, disclosure, plotting, sources
 from . import formatting as fmt
 from .io import write_json
 from .status import STATUSES, default_status
@@ -198,6 +198,7 @@ class Report:
         self.tables: list[pd.DataFrame] = []  # every rendered table, after suppression and formatting
         self.table_index: list[dict[str, Any]] = []  # number, caption, id and CSV file of each table
         self.figure_index: list[dict[str, Any]] = []  # number, caption and id of each figure
+        self.figure_problems: list[str] = []  # house-rule breaches found by plotting.figure_problems
         self._typed: dict[str, str] = {}  # "Table 3" as typed in a caption -> the machine's label
 
     # -- output ------------------------------------------------------------
@@ -221,10 +222,13 @@ class Report:
         return Path(target).parent if target else None
 
     def references(self, text: str | None) -> str | None:
-        """``text`` with typed labels ("Table 5") rewritten to the machine's numbers."""
+        """Reader text as shown: typed labels ("Table 5") rewritten to the machine's numbers, and
+        internal document labels (seed file IDs, file names listed in the source registry)
+        replaced by citations (:func:`rehabresearch.sources.clean`)."""
         if not text:
             return text
-        return _REFERENCE.sub(lambda m: self._typed.get(f"{m.group(1).title()} {m.group(2)}", m.group(0)), text)
+        text = _REFERENCE.sub(lambda m: self._typed.get(f"{m.group(1).title()} {m.group(2)}", m.group(0)), text)
+        return sources.clean(text)
 
     def _number(self, kind: str, caption: str, registry: list) -> tuple[int, str]:
         """The next number of ``kind`` and the caption without a typed number (remembered for references)."""
@@ -280,10 +284,12 @@ class Report:
                 numbers = pd.to_numeric(df[col].replace("", None), errors="coerce")
                 shown[col] = [f"{int(v):,}" if pd.notna(v) and float(v).is_integer() else ("" if pd.isna(v) else v)
                               for v in numbers]
-        for col in shown.columns:  # unformatted floats: house style, no false precision
+        for col in shown.columns:  # unformatted floats: house style, no false precision; text cited properly
             if col in (formats or {}) or col in counts:
+                shown[col] = [sources.clean(v) if isinstance(v, str) else v for v in shown[col]]
                 continue
-            shown[col] = [fmt.format_value(v) if isinstance(v, float) and not isinstance(v, bool) else v
+            shown[col] = [fmt.format_value(v) if isinstance(v, float) and not isinstance(v, bool)
+                          else sources.clean(v) if isinstance(v, str) else v
                           for v in shown[col]]
         if mask is not None:
             shown = disclosure.apply_mask(shown, mask)
@@ -368,9 +374,7 @@ class Report:
 
         alt = figure_description(fig)
         title, holder = _figure_title(fig)
-        text = caption or title
-        if not text:
-            raise ValueError("every figure needs a title or a caption")
+        text = caption or title or (alt if alt != "Figure" else "")
         if holder is not None and (caption is None or caption == title):
             if isinstance(holder, tuple):
                 holder[0].set_title("", loc=holder[1])
@@ -378,14 +382,18 @@ class Report:
                 holder.set_text("")
         n, text = self._number("Figure", text, self.figure_index)
         figure_id = f"figure-{n}"
+        problems = plotting.figure_problems(fig)
+        if problems:
+            self.figure_problems.extend(f"Figure {n}: {p}" for p in problems)
         buffer = _bytes_io.BytesIO()
         fig.savefig(buffer, format="png", bbox_inches="tight")
         plt.close(fig)
         data = base64.b64encode(buffer.getvalue()).decode("ascii")
-        markup = (f'<figure class="rr-figure" id="{figure_id}"><figcaption>Figure {n}: {html.escape(text)}</figcaption>'
+        label = f"Figure {n}: {text}" if text else f"Figure {n}"
+        markup = (f'<figure class="rr-figure" id="{figure_id}"><figcaption>{html.escape(label)}</figcaption>'
                   f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}"></figure>')
         self.figure_index.append({"number": n, "caption": text, "id": figure_id})
-        self.shown.append(f"Figure {n}: {text}")
+        self.shown.append(label)
         self._show_html(markup)
 
     # -- machine-readable results -------------------------------------------
@@ -398,7 +406,8 @@ class Report:
             value = value.item()
         if count and disclosure.is_small(value, self.threshold)[0]:
             value = disclosure.SUPPRESSED
-        self.results[key] = {"value": value, "label": label, "unit": unit, "source": self.references(source)}
+        self.results[key] = {"value": value, "label": self.references(label), "unit": unit,
+                             "source": self.references(source)}
 
     def save(self, parameters: Mapping[str, Any] | None = None) -> None:
         """Show the headline numbers as a closing table and write ``results.json`` (when run by the runner).
@@ -431,6 +440,7 @@ class Report:
             "methods": self.methods,
             "tables": self.table_index,
             "figures": self.figure_index,
+            "figure_problems": self.figure_problems,
             "inputs": dict(sorted(catalog.LOADED.items())),
             "parameters": params,
         }

@@ -64,7 +64,7 @@ def default_status(name: str, parameters: Mapping[str, Any] | None = None) -> st
 
 def label(status: str | None) -> str:
     """'Published figures', ... or 'Data status not stated'."""
-    return STATUSES[status][0] if status in STATUSES else "Data status not stated"
+    return STATUSES[status][0] if status in STATUSES else "Not stated"
 
 
 def explanation(status: str | None) -> str:

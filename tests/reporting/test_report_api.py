@@ -131,7 +131,12 @@ def test_figures_are_numbered_and_the_title_moves_into_the_caption():
     assert "<figcaption>Figure 1: Square of x</figcaption>" in captured[0]
     assert 'alt="Square of x. x: x (units); y: x squared (units)"' in captured[0]
     assert ax.get_title("left") == "" and ax.get_title() == ""
-    fig2, _ = plotting.figure("Untitled?", "x (units)", "y (units)")
-    fig2.axes[0].set_title("")
-    with pytest.raises(ValueError, match="title or a caption"):
-        report.figure(fig2)
+    fig2, ax2 = plotting.figure("Untitled?", "x (units)", "y (units)")
+    ax2.set_title("", loc="left")
+    report.figure(fig2, caption="Table 9: wrong kind of label is kept as text")
+    assert report.figure_index[1]["number"] == 2
+    fig3, ax3 = plotting.figure("Log bars", "x (units)", "y (units)")
+    ax3.bar(["a", "b"], [280, 22])
+    ax3.set_yscale("log")
+    report.figure(fig3)
+    assert report.figure_problems == ["Figure 3: panel 1: bars on a log axis (bars must start at zero on a linear axis)"]
