@@ -203,7 +203,25 @@ def format_value(value: Any, kind: str | None = None) -> str:
     number = _number(value, "format_value")
     if float(number).is_integer():
         return f"{int(number):,}"
-    if abs(number) >= 1000:
-        return _fixed(number, 0)
-    return _unsigned_zero(f"{round_sig(number, 3):,.{max(0, 2 - int(math.floor(math.log10(abs(number)))))}f}"
-                          if number != 0 else "0")
+    text = _fixed(number, decimals_for([number]))
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def decimals_for(values, sig: int = 3, most: int = 4) -> int:
+    """Decimals that show the typical (median absolute) value of ``values`` to ``sig`` significant
+    figures, at most ``most``: one choice for a whole column, so a column never mixes 3.1 and 3.119."""
+    import statistics
+
+    sizes = [abs(float(v)) for v in values if v is not None and not math.isnan(float(v)) and float(v) != 0]
+    if not sizes:
+        return 0
+    typical = statistics.median(sizes)
+    return int(min(most, max(0, sig - 1 - math.floor(math.log10(typical)))))
+
+
+def column(values, dp: int | None = None) -> list[str]:
+    """A column of numbers with one number of decimals (``dp``, or :func:`decimals_for`); blanks stay blank."""
+    numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool) and not math.isnan(v)]
+    places = decimals_for(numbers) if dp is None else dp
+    return [_fixed(float(v), places) if isinstance(v, (int, float)) and not isinstance(v, bool) and not math.isnan(v)
+            else ("" if v is None or (isinstance(v, float) and math.isnan(v)) else v) for v in values]

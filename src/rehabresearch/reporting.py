@@ -150,14 +150,33 @@ def _figure_title(fig) -> tuple[str, Any]:
     return "", None
 
 
+_MONEY_UNITS = ("£", "GBP", "pounds")
+_SHARE_UNITS = ("proportion", "share", "percentage", "pct")
+
+
 def _plain(value: Any, unit: str | None = None) -> str:
-    """A headline value for the closing table, in the house style of its unit."""
+    """A headline value for the closing table, in the house style of its unit (money as £12.5m,
+    proportions as percentages, rates per person to two decimals, counts with separators)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if unit in fmt.KINDS:
-            return fmt.format_value(value, unit)
-        if unit and ("per person" in unit or unit.startswith("per ")):
+        u = (unit or "").strip()
+        if u.startswith(_MONEY_UNITS):
+            return fmt.money(value)
+        if u in _SHARE_UNITS and -1 <= value <= 1:
+            return fmt.pct(value)
+        if u in fmt.KINDS:
+            return fmt.format_value(value, u)
+        if "per " in u or u.startswith("per"):
             return fmt.rate(value)
-    return fmt.format_value(value, None if unit not in fmt.KINDS else unit)
+    return fmt.format_value(value)
+
+
+def unit_text(unit: str | None) -> str:
+    """A unit as a reader reads it: 'GBP a year' -> '£ a year', 'proportion' -> 'percentage'."""
+    u = (unit or "").strip()
+    for code in ("GBP", "pounds"):
+        if u.startswith(code):
+            return "£" + u[len(code):]
+    return "percentage" if u in ("proportion", "share", "pct") else u
 
 
 def _require_number(x: Any, where: str) -> None:
@@ -288,9 +307,10 @@ class Report:
             if col in (formats or {}) or col in counts:
                 shown[col] = [sources.clean(v) if isinstance(v, str) else v for v in shown[col]]
                 continue
-            shown[col] = [fmt.format_value(v) if isinstance(v, float) and not isinstance(v, bool)
-                          else sources.clean(v) if isinstance(v, str) else v
-                          for v in shown[col]]
+            cells = list(shown[col])
+            if any(isinstance(v, float) and not float(v).is_integer() for v in cells):
+                cells = fmt.column([v if not isinstance(v, bool) else str(v) for v in cells])
+            shown[col] = [sources.clean(v) if isinstance(v, str) else v for v in cells]
         if mask is not None:
             shown = disclosure.apply_mask(shown, mask)
         suppressed = bool(mask is not None and mask.to_numpy().any())
@@ -416,7 +436,7 @@ class Report:
         """
         if self.results:
             summary = pd.DataFrame(
-                [(v["label"], _plain(v["value"], v["unit"]), v["unit"] or "", v["source"] or "")
+                [(v["label"], _plain(v["value"], v["unit"]), unit_text(v["unit"]), v["source"] or "")
                  for v in self.results.values()],
                 columns=["Headline number", "Value", "Unit", "Source"],
             )

@@ -104,3 +104,10 @@ def test_describe_never_prints_minus_zero_and_refuses_contradictions():
     with pytest.raises(ValueError, match="outside its interval"):
         wording.describe(0.5, -0.1, 0.1, 0.3)
     assert wording.describe(0.8, 0.62, 1.05, kind="ratio").endswith("no clear evidence of a difference")
+
+
+def test_a_column_has_one_number_of_decimals():
+    assert fmt.column([3.1, 3.12, 3.119, "", None]) == ["3.10", "3.12", "3.12", "", ""]
+    assert fmt.column([0.0012, 0.0031]) == ["0.0012", "0.0031"]
+    assert fmt.column([12_500_000.0, 767.25]) == ["12,500,000", "767"]
+    assert fmt.format_value(0.69) == "0.69" and fmt.format_value(3.119) == "3.12"
