@@ -54,6 +54,14 @@ def _unsigned_zero(text: str) -> str:
     return text
 
 
+_NEGATIVE_ZERO = re.compile(r"(?<![\w.])[-−](£?0(?:\.0+)?)(?![\d.]*[1-9])(?![\d])")
+
+
+def no_negative_zero(text: str) -> str:
+    """'-0.0%' -> '0.0%' and '(−0.0 to 4.1)' -> '(0.0 to 4.1)' anywhere in a text; '-0.05' is kept."""
+    return _NEGATIVE_ZERO.sub(r"\1", text)
+
+
 def _fixed(value: float, dp: int) -> str:
     return _unsigned_zero(f"{value:,.{dp}f}")
 

@@ -179,6 +179,11 @@ def unit_text(unit: str | None) -> str:
     return "percentage" if u in ("proportion", "share", "pct") else u
 
 
+def _cell_text(value: Any) -> Any:
+    """A table cell as shown: text cited properly and never '-0.0'."""
+    return fmt.no_negative_zero(sources.clean(value)) if isinstance(value, str) else value
+
+
 def _require_number(x: Any, where: str) -> None:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         raise ValueError(f"{where}: value is missing (NaN); refusing to print it")
@@ -247,7 +252,7 @@ class Report:
         if not text:
             return text
         text = _REFERENCE.sub(lambda m: self._typed.get(f"{m.group(1).title()} {m.group(2)}", m.group(0)), text)
-        return sources.clean(text)
+        return fmt.no_negative_zero(sources.clean(text))
 
     def _number(self, kind: str, caption: str, registry: list) -> tuple[int, str]:
         """The next number of ``kind`` and the caption without a typed number (remembered for references)."""
@@ -305,12 +310,12 @@ class Report:
                               for v in numbers]
         for col in shown.columns:  # unformatted floats: house style, no false precision; text cited properly
             if col in (formats or {}) or col in counts:
-                shown[col] = [sources.clean(v) if isinstance(v, str) else v for v in shown[col]]
+                shown[col] = [_cell_text(v) for v in shown[col]]
                 continue
             cells = list(shown[col])
             if any(isinstance(v, float) and not float(v).is_integer() for v in cells):
                 cells = fmt.column([v if not isinstance(v, bool) else str(v) for v in cells])
-            shown[col] = [sources.clean(v) if isinstance(v, str) else v for v in cells]
+            shown[col] = [_cell_text(v) for v in cells]
         if mask is not None:
             shown = disclosure.apply_mask(shown, mask)
         suppressed = bool(mask is not None and mask.to_numpy().any())

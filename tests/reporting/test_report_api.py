@@ -140,3 +140,13 @@ def test_figures_are_numbered_and_the_title_moves_into_the_caption():
     ax3.set_yscale("log")
     report.figure(fig3)
     assert report.figure_problems == ["Figure 3: panel 1: bars on a log axis (bars must start at zero on a linear axis)"]
+
+
+def test_no_negative_zero_anywhere_in_reader_text():
+    report = Report("t", display=False)
+    df = pd.DataFrame({"limit": [-0.00004, 0.02], "text": ["-0.0% to 2.0%", "x"]})
+    report.table(df, "Limits", formats={"limit": "{:.1%}"})
+    assert list(report.tables[-1]["limit"]) == ["0.0%", "2.0%"]
+    assert report.tables[-1].loc[0, "text"] == "0.0% to 2.0%"
+    report.finding("The upper limit is -0.0 percentage points, the lower -0.05.")
+    assert report.findings[-1]["text"] == "The upper limit is 0.0 percentage points, the lower -0.05."
