@@ -101,6 +101,8 @@ _REFERENCE = re.compile(r"\b(Table|Figure)\s+(\d+[a-z]?)\b")
 def header_text(column: Any) -> str:
     """A column header in sentence case: 'share_of_first' -> 'Share of first', 'BAME share' kept."""
     text = re.sub(r"\s+", " ", str(column).replace("_", " ")).strip()
+    if re.match(r"^p(?:\b|-value)", text):  # a p-value keeps its lower-case p
+        return text
     return text[:1].upper() + text[1:] if text else text
 
 
@@ -154,15 +156,37 @@ _MONEY_UNITS = ("£", "GBP", "pounds")
 _SHARE_UNITS = ("proportion", "share", "percentage", "pct")
 
 
+_DIFFERENCE = re.compile(r"\b(?:difference|gap|change|minus)\b", re.IGNORECASE)
+
+
+def _headline_unit(label: str, unit: str | None) -> str | None:
+    """The unit a headline number is shown in: a difference of proportions is in percentage points."""
+    if (unit or "").strip() in _SHARE_UNITS and _DIFFERENCE.search(label or ""):
+        return "proportion difference"
+    if not unit and re.search(r"\bp-value\b", label or "", re.IGNORECASE):
+        return "p-value"
+    return unit
+
+
 def _plain(value: Any, unit: str | None = None) -> str:
     """A headline value for the closing table, in the house style of its unit (money as £12.5m,
     proportions as percentages, rates per person to two decimals, counts with separators)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         u = (unit or "").strip()
+        if u == "proportion difference" and -1 <= value <= 1:
+            return fmt._fixed(100 * float(value), 1)
         if u.startswith(_MONEY_UNITS):
             return fmt.money(value)
         if u in _SHARE_UNITS and -1 <= value <= 1:
             return fmt.pct(value)
+        if u in ("percentage points", "pp"):  # headline differences are recorded in points already
+            return fmt._fixed(float(value), 1)
+        if u == "%":
+            return fmt._fixed(float(value), 1) + "%"
+        if u == "p-value":
+            return fmt.p_value(value).removeprefix("p = ")
+        if u.startswith("per 100"):
+            return fmt._fixed(float(value), 1)
         if u in fmt.KINDS:
             return fmt.format_value(value, u)
         if "per " in u or u.startswith("per"):
@@ -176,6 +200,8 @@ def unit_text(unit: str | None) -> str:
     for code in ("GBP", "pounds"):
         if u.startswith(code):
             return "£" + u[len(code):]
+    if u == "proportion difference":
+        return "percentage points"
     return "percentage" if u in ("proportion", "share", "pct") else u
 
 
@@ -441,7 +467,8 @@ class Report:
         """
         if self.results:
             summary = pd.DataFrame(
-                [(v["label"], _plain(v["value"], v["unit"]), unit_text(v["unit"]), v["source"] or "")
+                [(v["label"], _plain(v["value"], _headline_unit(v["label"], v["unit"])),
+                  unit_text(_headline_unit(v["label"], v["unit"])), v["source"] or "")
                  for v in self.results.values()],
                 columns=["Headline number", "Value", "Unit", "Source"],
             )

@@ -471,14 +471,12 @@ def run(
 # -- index --------------------------------------------------------------------------------
 
 def _data_cell(names: list[str], titles: dict[str, str], status: str | None = None) -> str:
-    """Dataset titles for the index: listed when few, folded when many; a run that read no dataset
-    says what it ran on instead (a synthetic cohort, or illustrative inputs)."""
+    """Dataset titles for the index: listed when few, folded when many; a simulation that read no
+    dataset says it ran on a synthetic cohort."""
     if not names:
-        if status == "illustrative":
-            return "illustrative inputs (no dataset)"
-        if status in ("synthetic", None):
+        if status in ("synthetic", "illustrative", None):
             return "synthetic cohort (illustrative)"
-        return html.escape(status_mod.label(status).lower())
+        return "no catalogued dataset"
     items = "".join(f"<li>{html.escape(titles.get(n, n))}</li>" for n in names)
     if len(names) <= 3:
         return f"<ul>{items}</ul>"

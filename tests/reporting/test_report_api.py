@@ -150,3 +150,30 @@ def test_no_negative_zero_anywhere_in_reader_text():
     assert report.tables[-1].loc[0, "text"] == "0.0% to 2.0%"
     report.finding("The upper limit is -0.0 percentage points, the lower -0.05.")
     assert report.findings[-1]["text"] == "The upper limit is 0.0 percentage points, the lower -0.05."
+
+
+@pytest.mark.parametrize("value,unit,text", [
+    (280_000_000, "GBP a year", "£280m"), (12_500_000, "GBP", "£12.5m"), (767.2, "£", "£767"),
+    (0.885, "proportion", "88.5%"), (-3.1, "percentage points", "-3.1"), (67.25, "%", "67.2%"),
+    (0.0496, "p-value", "0.050"), (29.134, "per 100", "29.1"), (3.119, "reoffences per reoffender", "3.12"),
+    (204, "organisations", "204"), (0.69, "ratio", "0.69"), (True, None, "yes"), ("[c]", "people", "[c]"),
+    (-0.0001, "proportion", "0.0%"),
+])
+def test_headline_values_follow_their_unit(value, unit, text):
+    from rehabresearch.reporting import _plain
+
+    assert _plain(value, unit) == text
+
+
+def test_headline_differences_of_proportions_read_in_percentage_points(runner_env):
+    report = Report("t", display=False)
+    report.result("d", -0.0833, label="Difference (aid minus no aid)", unit="proportion")
+    report.result("hi", -0.0002, label="Difference, upper 95% limit", unit="proportion")
+    report.result("rate", 0.222, label="52-week arrest rate", unit="proportion")
+    report.result("p", 0.0501, label="Log-rank test p-value")
+    report.save()
+    shown = report.tables[-1]
+    assert list(shown["Value"]) == ["-8.3", "0.0", "22.2%", "0.050"]
+    assert list(shown["Unit"]) == ["percentage points", "percentage points", "percentage", "p-value"]
+    assert header_text("p (two-proportion test)") == "p (two-proportion test)"
+    assert header_text("p-value") == "p-value" and header_text("people") == "People"
