@@ -305,14 +305,17 @@ class Report:
         source: str | None = None,
         counts: Iterable[str] = (),
         formats: Mapping[str, str] | None = None,
+        kinds: Mapping[str, str] | None = None,
         note: str | None = None,
         **suppress_kwargs,
     ):
         """Show ``df`` as a numbered table ("Table n: caption"), its source, a CSV download link,
         and disclosure control on ``counts``.
 
-        ``formats`` maps columns to format strings (e.g. ``{"share": "{:.1%}"}``) or callables
-        (e.g. ``{"surplus": rehabresearch.formatting.money}``);
+        ``kinds`` maps columns to a kind of quantity formatted in the house style
+        (``{"share": "pct", "surplus": "money", "people": "count", "difference": "pp"}``; see
+        :data:`rehabresearch.formatting.KINDS`), the same formatters the text uses;
+        ``formats`` maps columns to format strings (e.g. ``{"share": "{:.1%}"}``) or callables;
         ``suppress_kwargs`` go to :func:`rehabresearch.disclosure.suppression_mask`
         (``row_total``, ``total_row_label``, ``label_column``, ``linked``).
         Headers are shown in sentence case; a column is aligned as numbers only when all its cells are.
@@ -322,6 +325,11 @@ class Report:
         if not caption:
             raise ValueError("every table needs a caption")
         counts = list(counts)
+        formats = dict(formats or {})
+        for col, kind in (kinds or {}).items():
+            if col not in df.columns:
+                raise KeyError(f"table {caption!r}: kinds names a column it does not have: {col!r}")
+            formats[col] = fmt.format_value_function(kind)
         n, text = self._number("Table", caption, self.table_index)
         table_id = f"table-{n}"
         mask = disclosure.suppression_mask(df, counts, self.threshold, **suppress_kwargs) if counts else None

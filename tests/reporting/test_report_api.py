@@ -177,3 +177,16 @@ def test_headline_differences_of_proportions_read_in_percentage_points(runner_en
     assert list(shown["Unit"]) == ["percentage points", "percentage points", "percentage", "p-value"]
     assert header_text("p (two-proportion test)") == "p (two-proportion test)"
     assert header_text("p-value") == "p-value" and header_text("people") == "People"
+
+
+def test_table_kinds_use_the_house_formatters():
+    report = Report("t", display=False)
+    df = pd.DataFrame({"lot": ["A", "B"], "value": [195e6, 767.0], "share": [0.25, 0.0004], "gap": [-0.031, None]})
+    report.table(df, "Kinds", kinds={"value": "money", "share": "pct", "gap": "pp"})
+    shown = report.tables[-1]
+    assert list(shown["value"]) == ["£195m", "£767"] and list(shown["share"]) == ["25.0%", "0.0%"]
+    assert list(shown["gap"]) == ["-3.1 percentage points", ""]
+    with pytest.raises(KeyError, match="kinds names a column"):
+        report.table(df, "Bad", kinds={"nope": "pct"})
+    with pytest.raises(ValueError, match="unknown kind"):
+        report.table(df, "Bad", kinds={"share": "furlongs"})
