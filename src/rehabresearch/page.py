@@ -179,6 +179,18 @@ def visible_text(page: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(text)).strip()
 
 
+def references_html(page: str) -> str:
+    """Full references (from the source registry) of the documents the page cites. Addresses are
+    printed, not linked: the page makes no request and links nowhere off the machine."""
+    docs = sources.cited_in(visible_text(page))
+    if not docs:
+        return ""
+    items = "".join(
+        f"<li>{html.escape(d.citation)}" + (f' Available at: <span class="rr-url">{html.escape(d.url)}</span>' if d.url else "")
+        + "</li>" for d in docs)
+    return f'<section class="rr-references"><h2 id="references">References</h2><ul>{items}</ul></section>'
+
+
 def glossary_html(page: str) -> str:
     terms = glossary.terms_in(visible_text(page))
     if not terms:
@@ -205,7 +217,7 @@ def contents_html(page: str) -> str:
 
 def finish(page: str) -> str:
     """Fill the glossary and contents markers of a rendered page."""
-    page = page.replace(GLOSSARY_MARKER, glossary_html(page), 1)
+    page = page.replace(GLOSSARY_MARKER, references_html(page) + glossary_html(page), 1)
     return page.replace(CONTENTS_MARKER, contents_html(page), 1)
 
 

@@ -150,3 +150,12 @@ def test_index_shows_status_first_finding_and_readable_time(rendered):
     assert re.search(r"<span class='rr-when'>\d{1,2} \w{3} \d{4}, \d\d:\d\d UTC</span>", html)
     assert "+00:00" not in html
     assert "synthetic cohort (illustrative)" in html  # no dataset read and no stated status
+
+
+def test_references_list_the_documents_a_page_cites():
+    html = page.references_html("<p>Source: Rossi, Berk and Lenihan (1980); see also CP 93, paragraph 39.</p>")
+    assert '<h2 id="references">References</h2>' in html
+    assert "Money, Work and Crime: Experimental Evidence" in html
+    assert "Available at: <span class=\"rr-url\">https://www.gov.uk/government/consultations/" in html
+    assert "href=" not in html
+    assert page.references_html("<p>nothing cited</p>") == ""
