@@ -75,6 +75,7 @@ def split_notebook(nb) -> tuple[str, list[str]]:
     closing: list[str] = []
     kept = []
     moving_level = None
+    last_heading = ""
     for cell in nb.cells:
         head = _heading(cell)
         if head and moving_level is not None and head[0] <= moving_level:
@@ -88,12 +89,24 @@ def split_notebook(nb) -> tuple[str, list[str]]:
         if moving_level is not None and cell.cell_type == "markdown":
             closing.append(cell.source)
             continue
+        if head:
+            last_heading = head[1]
+        if (moving_level is not None and cell.cell_type == "code" and _shows_headline_table(cell)
+                and "headline numbers" not in last_heading.lower()):
+            # the code of a moved section stays; its headline table gets a heading of its own
+            kept.append(nbformat.v4.new_markdown_cell(f"{'#' * moving_level} Headline numbers"))
+            last_heading = "Headline numbers"
         kept.append(cell)
     nb.cells = [c for c in kept if not (c.cell_type == "markdown" and not c.source.strip())]
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = sources.clean(cell.source)
     return title, [sources.clean(m) for m in closing]
+
+
+def _shows_headline_table(cell) -> bool:
+    return any("Headline numbers of this report" in str(o.get("data", {}).get("text/html", ""))
+               for o in cell.get("outputs", []))
 
 
 def key_findings_html(findings: list[str]) -> str:
@@ -246,4 +259,3 @@ __all__ = [
     "finish", "glossary_html", "key_findings_html", "licences", "markdown", "readable_time", "split_notebook",
     "status_html", "visible_text",
 ]
-_ = nbformat  # the cells handled here are nbformat nodes

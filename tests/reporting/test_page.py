@@ -159,3 +159,16 @@ def test_references_list_the_documents_a_page_cites():
     assert "Available at: <span class=\"rr-url\">https://www.gov.uk/government/consultations/" in html
     assert "href=" not in html
     assert page.references_html("<p>nothing cited</p>") == ""
+
+
+def test_the_headline_table_of_a_moved_caveats_section_gets_its_own_heading():
+    nb = nbformat.v4.new_notebook()
+    save = nbformat.v4.new_code_cell("report.save()")
+    save.outputs = [nbformat.v4.new_output("display_data", data={
+        "text/html": "<table><caption>Table 5: Headline numbers of this report</caption></table>"})]
+    nb.cells = [_md("# T"), _md("## 6. Recovery"), _md("## Caveats\n\n- x"), save]
+    page.split_notebook(nb)
+    assert [c.source for c in nb.cells] == ["## 6. Recovery", "## Headline numbers", "report.save()"]
+    nb.cells = [_md("# T"), _md("## Headline numbers"), _md("## Caveats\n\n- x"), save]
+    page.split_notebook(nb)
+    assert [c.source for c in nb.cells] == ["## Headline numbers", "report.save()"]
