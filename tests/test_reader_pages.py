@@ -127,7 +127,7 @@ def test_index_lists_status_and_first_finding(rendered):
     for name in done:
         results = json.loads((out / name / "results.json").read_text())
         assert escape(results["key_findings"][0])[:60] in html, f"{name}: first key finding missing"
-        assert f"Data status: {status.label(results['status'])}" in html
+        assert f">{status.label(results['status'])}</span>" in html
 
 
 _MEASURE = """<!DOCTYPE html><html><body style="margin:0">

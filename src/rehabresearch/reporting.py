@@ -202,7 +202,7 @@ def unit_text(unit: str | None) -> str:
             return "£" + u[len(code):]
     if u == "proportion difference":
         return "percentage points"
-    return "percentage" if u in ("proportion", "share", "pct") else u
+    return "percentage" if u in ("proportion", "share", "pct", "%") else u
 
 
 def _cell_text(value: Any) -> Any:
