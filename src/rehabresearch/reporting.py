@@ -39,7 +39,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import catalog, disclosure, plotting, sources
+from . import catalog, disclosure, plotting, sources, wording
 from . import formatting as fmt
 from .io import write_json
 from .status import STATUSES, default_status
@@ -249,6 +249,7 @@ class Report:
         self.table_index: list[dict[str, Any]] = []  # number, caption, id and CSV file of each table
         self.figure_index: list[dict[str, Any]] = []  # number, caption and id of each figure
         self.figure_problems: list[str] = []  # house-rule breaches found by plotting.figure_problems
+        self.text_problems: list[str] = []  # false precision in findings (wording.precision_problems)
         self._typed: dict[str, str] = {}  # "Table 3" as typed in a caption -> the machine's label
 
     # -- output ------------------------------------------------------------
@@ -397,6 +398,7 @@ class Report:
             raise ValueError(f"finding contains a missing value: {text!r}")
         text = self.references(text)
         source = self.references(source)
+        self.text_problems.extend(wording.precision_problems(text))
         md = f"**Finding.** {text}" + (f"  \n*Source: {source}*" if source else "")
         self.shown.append(text)
         self.findings.append({"text": text, "source": source, "key": bool(key)})
@@ -501,6 +503,7 @@ class Report:
             "tables": self.table_index,
             "figures": self.figure_index,
             "figure_problems": self.figure_problems,
+            "text_problems": self.text_problems,
             "inputs": dict(sorted(catalog.LOADED.items())),
             "parameters": params,
         }
