@@ -39,7 +39,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import catalog, disclosure, plotting, sources, wording
+from . import catalog, disclosure, sources, wording
 from . import formatting as fmt
 from .io import write_json
 from .status import STATUSES, default_status
@@ -432,6 +432,8 @@ class Report:
         import io as _bytes_io
 
         import matplotlib.pyplot as plt
+
+        from . import plotting
 
         alt = figure_description(fig)
         title, holder = _figure_title(fig)

@@ -172,3 +172,8 @@ def test_the_headline_table_of_a_moved_caveats_section_gets_its_own_heading():
     nb.cells = [_md("# T"), _md("## Headline numbers"), _md("## Caveats\n\n- x"), save]
     page.split_notebook(nb)
     assert [c.source for c in nb.cells] == ["## Headline numbers", "report.save()"]
+
+
+def test_the_scanner_leaves_web_addresses_alone():
+    assert find("Available at: https://lifelines.readthedocs.io and https://www.gov.uk/government/x") == []
+    assert [leak.text for leak in find("see lifelines.datasets")] == ["lifelines.datasets"]
