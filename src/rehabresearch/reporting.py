@@ -391,8 +391,9 @@ class Report:
     def finding(self, text: str, *, source: str | None = None, key: bool = False) -> None:
         """State a finding in plain English (Markdown), with its source.
 
-        ``key=True`` puts it among the key findings at the top of the page (3 to 6 per report;
-        without any marked, the first sentence of each of the first six findings is used).
+        ``key=True`` puts it among the key findings at the top of the page (mark 3 to 6 per
+        report; fewer are topped up to three with the first sentence of unmarked findings, and
+        without any marked the first sentence of each of the first six findings is used).
         """
         if "nan" in text.lower().split():
             raise ValueError(f"finding contains a missing value: {text!r}")
@@ -515,9 +516,17 @@ class Report:
             write_json(target, payload)
 
 
-def select_key_findings(findings: list[Mapping[str, Any]], limit: int = DEFAULT_KEY_FINDINGS) -> list[str]:
-    """Findings marked key (at most ``limit``), else the first sentence of the first ``limit`` findings."""
+def select_key_findings(findings: list[Mapping[str, Any]], limit: int = DEFAULT_KEY_FINDINGS,
+                        least: int = 3) -> list[str]:
+    """Findings marked key (at most ``limit``), topped up to ``least`` with the first sentence of
+    the first unmarked findings; with none marked, the first sentence of the first ``limit``."""
     marked = [f["text"] for f in findings if f.get("key")]
-    if marked:
-        return marked[:limit]
-    return [first_sentence(f["text"]) for f in findings[:limit]]
+    if not marked:
+        return [first_sentence(f["text"]) for f in findings[:limit]]
+    chosen = marked[:limit]
+    for f in findings:
+        if len(chosen) >= least:
+            break
+        if not f.get("key"):
+            chosen.append(first_sentence(f["text"]))
+    return chosen

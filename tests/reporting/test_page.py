@@ -141,7 +141,8 @@ def test_rendered_page_order_and_parts(rendered):
     assert '<th class="num">People</th>' in html
     assert find(page.visible_text(html)) == [], find(page.visible_text(html))
     results = json.loads((rendered / "good" / "results.json").read_text())
-    assert results["key_findings"] == ["The key finding uses the WMT."]
+    assert results["key_findings"] == ["The key finding uses the WMT.",
+                                       "The first finding is 3.1 percentage points (95% CI 0.2 to 6.0)."]
 
 
 def test_index_shows_status_first_finding_and_readable_time(rendered):

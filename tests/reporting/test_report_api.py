@@ -74,7 +74,8 @@ def test_key_findings_marked_or_first_sentences():
     report.finding("Second finding.")
     assert report.key_findings() == ["Rossi et al. (1980) found 48 of 216 re-arrested.", "Second finding."]
     report.finding("The one that matters: 22.2% (95% CI 17.2% to 28.1%).", key=True)
-    assert report.key_findings() == ["The one that matters: 22.2% (95% CI 17.2% to 28.1%)."]
+    assert report.key_findings() == ["The one that matters: 22.2% (95% CI 17.2% to 28.1%).",
+                                     "Rossi et al. (1980) found 48 of 216 re-arrested.", "Second finding."]
     for i in range(8):
         report.finding(f"Extra {i}.", key=True)
     assert len(report.key_findings()) == 6
