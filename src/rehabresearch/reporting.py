@@ -251,6 +251,7 @@ class Report:
         self.figure_problems: list[str] = []  # house-rule breaches found by plotting.figure_problems
         self.text_problems: list[str] = []  # false precision in findings (wording.precision_problems)
         self._typed: dict[str, str] = {}  # "Table 3" as typed in a caption -> the machine's label
+        self._labels: dict[str, str] = {}  # label= given by the notebook -> "Table 3" / "Figure 2"
 
     # -- output ------------------------------------------------------------
     def _show(self, obj) -> None:
@@ -308,6 +309,7 @@ class Report:
         formats: Mapping[str, str] | None = None,
         kinds: Mapping[str, str] | None = None,
         note: str | None = None,
+        label: str | None = None,
         **suppress_kwargs,
     ):
         """Show ``df`` as a numbered table ("Table n: caption"), its source, a CSV download link,
@@ -319,6 +321,7 @@ class Report:
         ``formats`` maps columns to format strings (e.g. ``{"share": "{:.1%}"}``) or callables;
         ``suppress_kwargs`` go to :func:`rehabresearch.disclosure.suppression_mask`
         (``row_total``, ``total_row_label``, ``label_column``, ``linked``).
+        ``label`` names the table for :meth:`ref` ("see {report.ref('funnel')}").
         Headers are shown in sentence case; a column is aligned as numbers only when all its cells are.
         The displayed (suppressed, formatted) frame is kept in :attr:`tables`; nothing is
         returned, so a table at the end of a cell is not echoed twice.
@@ -333,6 +336,7 @@ class Report:
             formats[col] = fmt.format_value_function(kind)
         n, text = self._number("Table", caption, self.table_index)
         table_id = f"table-{n}"
+        self._remember(label, f"Table {n}")
         mask = disclosure.suppression_mask(df, counts, self.threshold, **suppress_kwargs) if counts else None
         shown = df.astype(object).where(df.notna(), "")
         for col, form in (formats or {}).items():
@@ -426,7 +430,22 @@ class Report:
         """A note on method for the closing "Methods and caveats" section."""
         self.methods.append(self.references(text))
 
-    def figure(self, fig, caption: str | None = None) -> None:
+    def _remember(self, label: str | None, numbered: str) -> None:
+        if label is None:
+            return
+        if label in self._labels:
+            raise ValueError(f"label {label!r} is already used for {self._labels[label]}")
+        self._labels[label] = numbered
+
+    def ref(self, label: str) -> str:
+        """'Table 3' or 'Figure 2': the number the machinery gave the table or figure shown with
+        ``label=...``, for the text that refers to it (no typed numbers to keep in step)."""
+        if label not in self._labels:
+            known = ", ".join(sorted(self._labels)) or "none yet"
+            raise KeyError(f"no table or figure labelled {label!r} has been shown (labels: {known})")
+        return self._labels[label]
+
+    def figure(self, fig, caption: str | None = None, *, label: str | None = None) -> None:
         """Show a finished figure as "Figure n: <caption or its title>" (embedded as PNG, with its
         titles and axis labels as alternative text) and close it. The title moves from the image
         into the numbered caption, so it is not printed twice."""
@@ -446,6 +465,7 @@ class Report:
                 holder.set_text("")
         n, text = self._number("Figure", text, self.figure_index)
         figure_id = f"figure-{n}"
+        self._remember(label, f"Figure {n}")
         problems = plotting.figure_problems(fig)
         if problems:
             self.figure_problems.extend(f"Figure {n}: {p}" for p in problems)

@@ -191,3 +191,17 @@ def test_table_kinds_use_the_house_formatters():
         report.table(df, "Bad", kinds={"nope": "pct"})
     with pytest.raises(ValueError, match="unknown kind"):
         report.table(df, "Bad", kinds={"share": "furlongs"})
+
+
+def test_tables_and_figures_are_referred_to_by_label():
+    report = Report("t", display=False)
+    report.table(pd.DataFrame({"a": [1]}), "First", label="first")
+    fig, ax = plotting.figure("A chart", "x (units)", "y (units)")
+    ax.plot([0, 1], [0, 1])
+    report.figure(fig, label="chart")
+    report.table(pd.DataFrame({"a": [1]}), "Second", label="second")
+    assert (report.ref("first"), report.ref("chart"), report.ref("second")) == ("Table 1", "Figure 1", "Table 2")
+    with pytest.raises(KeyError, match="labels: chart, first, second"):
+        report.ref("later")
+    with pytest.raises(ValueError, match="already used"):
+        report.table(pd.DataFrame({"a": [1]}), "Third", label="first")
