@@ -149,14 +149,16 @@ def _without_seed_numbers(text: str) -> str:
     return re.sub(r"\s*\(00\d(?:,\s*00\d)*\)", "", text)
 
 
-def about_html(record: dict[str, Any], title: str, tables: list[dict], status: str | None) -> str:
+def about_html(record: dict[str, Any], title: str, tables: list[dict], status: str | None,
+               has_results: bool = True) -> str:
     """How to cite the report, its data licences, code version, run time, parameters and downloads."""
     started = readable_time(record.get("started"))
     commit = (record.get("git", {}).get("commit") or "unknown")[:12]
     dirty = record.get("git", {}).get("dirty")
     year = (record.get("started") or "")[:4] or "n.d."
+    kind = f" {html.escape(data_status.label(status))}." if status in data_status.STATUSES else ""
     cite = (f"rehabresearch ({year}). <em>{html.escape(title)}</em>. Reproducible report, code version {commit}, "
-            f"run {html.escape(started)}. {html.escape(data_status.label(status))}.")
+            f"run {html.escape(started)}.{kind}")
     used = licences(list(record.get("inputs", {})))
     if used:
         lic = "<ul>" + "".join(f"<li>{html.escape(t)}: {html.escape(lic)}</li>" for t, lic in used) + "</ul>"
@@ -170,11 +172,10 @@ def about_html(record: dict[str, Any], title: str, tables: list[dict], status: s
         f'<p><strong>Code version</strong> <code>{html.escape(commit)}</code>'
         f"{' (with uncommitted changes)' if dirty else ''}; <strong>run</strong> {html.escape(started)} "
         f"({html.escape(str(record.get('duration_seconds', '')))} s), profile {html.escape(str(record.get('profile', '')))}.</p>"
-        + (f"<p><strong>Downloads:</strong> every table as CSV ({', '.join(downloads)}); "
-           f'the headline numbers in machine-readable form (<a href="results.json">JSON</a>); '
-           f'the <a href="run.json">run record</a>.</p>' if downloads else
-           '<p><strong>Downloads:</strong> the headline numbers (<a href="results.json">JSON</a>); '
-           'the <a href="run.json">run record</a>.</p>')
+        + "<p><strong>Downloads:</strong> "
+        + (f"every table as CSV ({', '.join(downloads)}); " if downloads else "")
+        + ('the headline numbers in machine-readable form (<a href="results.json">JSON</a>); ' if has_results else "")
+        + 'the <a href="run.json">run record</a>.</p>'
         + "<p>The run record lists the settings, package versions and the checksum of every input, so the "
           "report can be reproduced exactly.</p></section>"
     )

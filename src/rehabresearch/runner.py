@@ -400,7 +400,8 @@ def render_html(notebook_path: Path, target: Path, record: dict, results: dict |
             "status_html": page.status_html(data_status),
             "closing_html": page.closing_html(closing_markdown, results.get("methods", []),
                                               results.get("caveats", [])),
-            "about_html": page.about_html(record, title, results.get("tables", []), data_status),
+            "about_html": page.about_html(record, title, results.get("tables", []), data_status,
+                                          has_results=(target.parent / "results.json").is_file()),
         },
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)

@@ -178,3 +178,29 @@ def test_the_headline_table_of_a_moved_caveats_section_gets_its_own_heading():
 def test_the_scanner_leaves_web_addresses_alone():
     assert find("Available at: https://lifelines.readthedocs.io and https://www.gov.uk/government/x") == []
     assert [leak.text for leak in find("see lifelines.datasets")] == ["lifelines.datasets"]
+
+
+def test_a_failed_run_links_only_files_that_exist(tmp_path, monkeypatch):
+    nbdir = tmp_path / "notebooks"
+    (nbdir / "params" / "bad").mkdir(parents=True)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "rehabresearch", "display_name": "Python (rehabresearch)", "language": "python"}
+    nb.metadata["rehabresearch"] = {"title": "Failing", "summary": "x", "external": []}
+    params = nbformat.v4.new_code_cell("disclosure_threshold = 10")
+    params.metadata["tags"] = ["parameters"]
+    body = ("import pandas as pd\nfrom rehabresearch.reporting import Report\nreport = Report('bad')\n"
+            "report.table(pd.DataFrame({'a': [1]}), 'A table')")
+    nb.cells = [_md("# Failing report"), params, _md("## 1. Part"), nbformat.v4.new_code_cell(body),
+                nbformat.v4.new_code_cell("raise ValueError('row 3, column age: not a number')")]
+    nbformat.write(nb, nbdir / "bad.ipynb")
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", nbdir)
+    monkeypatch.setattr(paths, "PARAMS_DIR", nbdir / "params")
+    monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path / "reports")
+    (result,) = runner.run(["bad"], progress=lambda *_: None)
+    assert result.status == "failed"
+    folder = tmp_path / "reports" / "bad"
+    html = (folder / "index.html").read_text()
+    assert "The report stopped here." in html and "Failing report</h1>" in html
+    links = re.findall(r'href="([^"#]+)"', html)
+    assert "results.json" not in links and "table-1.csv" in links
+    assert all((folder / link).exists() for link in links if not link.startswith("..")), links
