@@ -181,7 +181,9 @@ def test_index_is_rebuilt_after_each_report_and_on_interrupt(project, monkeypatc
     assert str(stopped.value) == "interrupted: 1 of 2 reports done, index updated"
     assert "good/index.html" in seen_in_index[1], "the index was rebuilt when the first report finished"
     record = json.loads((paths.REPORTS_DIR / "good" / "run.json").read_text())
-    assert record["started"] in (paths.REPORTS_DIR / "index.html").read_text()
+    from rehabresearch.page import readable_time
+
+    assert readable_time(record["started"]) in (paths.REPORTS_DIR / "index.html").read_text()
 
 
 # -- batches -----------------------------------------------------------------------------------
