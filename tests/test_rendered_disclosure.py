@@ -168,8 +168,12 @@ def test_compas_threshold_of_one_is_refused_without_permission_then_stated_and_r
                          {"disclosure_threshold": 1, "allow_low_threshold": True})
     assert result.status == "ok", result.error
     page = (tmp_path / "compas_cohorts" / "index.html").read_text()
-    first_table = page.index("<table class=\"rr-table\"><caption>Table 1")
-    assert "Disclosure threshold lowered to 1 (default 10) on real individual-level data" in page[:first_table]
+    first_table = page.index("<caption>Table 1")
+    notice = "Disclosure threshold lowered to 1 (default 10) on real individual-level data"
+    assert notice in page[:page.index('id="contents"')], "stated at the top, beside the data status"
+    assert notice in page[:first_table]
+    index = runner.build_index(tmp_path).read_text()
+    assert notice in index, "and in the index"
     record = json.loads((tmp_path / "compas_cohorts" / "run.json").read_text())
     asked = record["disclosure"]["requested_by"]
     assert record["disclosure"]["lowered"] and asked["user"] and asked["host"] and asked["allow_low_threshold"]

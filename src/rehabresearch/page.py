@@ -15,7 +15,7 @@ from typing import Any
 
 import nbformat
 
-from . import catalog, glossary, sources, status as data_status
+from . import catalog, disclosure, glossary, sources, status as data_status
 
 #: A notebook section moved into the closing "Methods and caveats" section (by its heading).
 _CLOSING_HEADING = re.compile(
@@ -120,6 +120,19 @@ def status_html(status: str | None) -> str:
     label = data_status.label(status)
     return (f'<p class="rr-status rr-status-{html.escape(status or "unknown")}" id="data-status">'
             f"<strong>Data status: {html.escape(label)}.</strong> {html.escape(data_status.explanation(status))}</p>")
+
+
+def threshold_notice_text(record: dict[str, Any] | None) -> str | None:
+    """The lowered-threshold sentence for a run's disclosure record (None at or above the default)."""
+    if not record or not record.get("lowered"):
+        return None
+    return disclosure.threshold_notice(record["threshold"], record.get("individual_level_data") or ())
+
+
+def threshold_html(record: dict[str, Any] | None) -> str:
+    """A warning under the data status when the run lowered the disclosure threshold (else nothing)."""
+    text = threshold_notice_text(record)
+    return f'<p class="rr-status rr-lowered" id="disclosure-lowered"><strong>{html.escape(text)}</strong></p>' if text else ""
 
 
 def closing_html(closing_markdown: list[str], methods: list[str], caveats: list[str]) -> str:

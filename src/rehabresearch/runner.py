@@ -519,7 +519,7 @@ def render_html(notebook_path: Path, target: Path, record: dict, results: dict |
             "started": page.readable_time(record["started"]),
             "error": record["error"],
             "key_html": page.key_findings_html(results.get("key_findings", [])),
-            "status_html": page.status_html(data_status),
+            "status_html": page.status_html(data_status) + page.threshold_html(results.get("disclosure")),
             "closing_html": page.closing_html(closing_markdown, results.get("methods", []),
                                               results.get("caveats", [])),
             "about_html": page.about_html(record, title, results.get("tables", []), data_status,
@@ -669,6 +669,9 @@ def build_index(reports_dir: Path | None = None) -> Path:
         data_status = _report_status(info, record, results)
         status_cell = (f"<span class='rr-data-status rr-data-{html.escape(data_status or 'unknown')}'>"
                        f"{html.escape(status_mod.label(data_status))}</span>")
+        lowered = page.threshold_notice_text(results.get("disclosure"))
+        if lowered:
+            status_cell += f"<br><strong class='rr-lowered'>{html.escape(lowered)}</strong>"
         missing = info.missing_data()
         fetch = "<br>".join(f"<code>{html.escape(ds.fetch_command)}</code>" for ds in missing)
         title = html.escape(info.title)
