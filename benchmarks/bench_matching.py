@@ -80,7 +80,7 @@ def peak_rss_gib() -> float:
 def run_rehabresearch(d):
     import pandas as pd
 
-    from rehabresearch.reoffending import matching
+    from rehabresearch.reoffending import matched as matching
 
     df = pd.DataFrame(d["x"], columns=COVARIATES)
     df["treated"], df["y"] = d["t"], d["y"]

@@ -8,7 +8,7 @@ import pytest
 import statsmodels.api as sm
 
 from rehabresearch.disclosure import GroupTooSmall
-from rehabresearch.reoffending import matching as M
+from rehabresearch.reoffending import matched as M
 
 
 def _data(n=3000, seed=1, shift=0.5):
