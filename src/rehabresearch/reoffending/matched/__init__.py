@@ -59,15 +59,18 @@ from .inputs import (
     MatchingError,
     NoOverlapError,
     check_columns,
+    handle_duplicates,
     load_data,
     numeric_columns,
     treatment_indicator,
 )
 from .nearest import DEFAULT_CALIPER_SD, MatchResult, match, unmatched
-from .propensity import PropensityFit, fit_propensity
+from .design import Design, build_design, design_label, infer_types
+from .propensity import PropensityConvergenceError, PropensityFit, SeparationError, fit_logit, fit_propensity
 from .wording import (
     balance_display,
     covariate_label,
+    design_notes,
     effects_display,
     jdl_statement,
     matching_rules,
@@ -84,5 +87,6 @@ __all__ = [
     "covariate_label", "effects_display", "estimate_effect", "fit_propensity", "jdl_statement", "load_data",
     "love_plot", "match", "matched_comparison", "matching_rules", "minimum_group_flag", "numeric_columns",
     "outcome_wording", "recovery_plot", "recovery_statement", "recovery_table", "support_statement",
-    "treatment_indicator", "unmatched",
+    "treatment_indicator", "unmatched", "Design", "build_design", "design_label", "infer_types",
+    "PropensityConvergenceError", "SeparationError", "fit_logit", "handle_duplicates", "design_notes",
 ]

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from .design import Design
 from .inputs import MatchingError, NoOverlapError, _numeric_column
 from .nearest import MatchResult
 
@@ -42,8 +43,8 @@ def common_support(logit: np.ndarray, treated: np.ndarray) -> pd.DataFrame:
 
 
 def balance_table(
-    df: pd.DataFrame,
-    covariates: Sequence[str],
+    df: pd.DataFrame | None,
+    covariates: Sequence[str] | Design,
     matching: MatchResult,
     logit: np.ndarray | None = None,
     threshold: float = SMD_THRESHOLD,
@@ -53,13 +54,24 @@ def balance_table(
     Denominator: pooled SD before matching, sqrt((s_t^2 + s_c^2) / 2), for both columns. After
     matching, the comparison mean is weighted by the matching weights. Also the variance ratio
     (treated / comparison) after matching, and whether |SMD after| exceeds ``threshold``.
+
+    ``covariates`` is a list of numeric columns of ``df`` or a :class:`Design` (then ``df`` is not
+    used, and the rows are the design's balance columns: every level of a categorical covariate, the
+    reference level included, and any missingness indicators).
     """
-    names = ([] if logit is None else ["propensity score (logit)"]) + list(covariates)
+    design = covariates if isinstance(covariates, Design) else None
+    cov_names = list(design.balance_names) if design is not None else list(covariates)
+    names = ([] if logit is None else ["propensity score (logit)"]) + cov_names
+    first = 0 if logit is None else 1
     x = np.empty((len(matching.treated), len(names)), order="F")
     shift = np.zeros(len(names))
     for j, name in enumerate(names):
-        x[:, j] = np.asarray(logit, dtype=float) if j == 0 and logit is not None else _numeric_column(
-            df, name, "covariate")
+        if j < first:
+            x[:, j] = np.asarray(logit, dtype=float)
+        elif design is not None:
+            x[:, j] = design.balance_matrix[:, j - first]
+        else:
+            x[:, j] = _numeric_column(df, name, "covariate")
         shift[j] = x[:, j].mean()
         x[:, j] -= shift[j]  # centring keeps the moment sums below accurate
     x2 = np.square(x)

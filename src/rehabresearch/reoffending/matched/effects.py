@@ -59,6 +59,7 @@ def estimate_effect(
     result = {
         "outcome": outcome,
         "kind": kind,
+        "level": float(level),
         "treated people": n_t,
         "comparison people": int((wc > 0).sum()),
         "comparison effective size": float(n_eff_c),

@@ -127,3 +127,46 @@ def numeric_columns(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
                                 f"{out[c].iloc[row]!r} is not a number")
         out[c] = values.astype(float)
     return out
+
+
+#: What to do with exact duplicate rows: refuse the data, drop the copies, or keep them (distinct people).
+DUPLICATE_OPTIONS = ("refuse", "drop", "keep")
+
+
+def duplicate_rows(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions of every row that repeats an earlier row exactly, and of the earlier row it repeats."""
+    dup = df.duplicated(keep="first").to_numpy()
+    if not dup.any():
+        return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+    key = pd.util.hash_pandas_object(df, index=False).to_numpy()
+    first_pos = pd.Series(np.arange(len(df))).groupby(key).transform("min").to_numpy()
+    rows = np.flatnonzero(dup)
+    return rows, first_pos[rows]
+
+
+def handle_duplicates(df: pd.DataFrame, duplicates: str = "refuse") -> tuple[pd.DataFrame, int]:
+    """Apply the duplicate-rows rule; returns the data to analyse and the number of rows dropped.
+
+    ``"refuse"`` (default) raises :class:`MatchingError` naming the first repeated rows (data rows
+    counted from 1 after the header): a copied row counts a person twice and narrows every interval.
+    ``"drop"`` keeps the first of each set of identical rows; ``"keep"`` analyses them all (for data
+    without an identifier column, where different people can share every value).
+    """
+    if duplicates not in DUPLICATE_OPTIONS:
+        raise MatchingError(f"duplicates must be one of {DUPLICATE_OPTIONS}, got {duplicates!r}")
+    if duplicates == "keep":
+        return df, 0
+    rows, originals = duplicate_rows(df)
+    if not len(rows):
+        return df, 0
+    if duplicates == "drop":
+        out = df.drop(index=df.index[rows]).reset_index(drop=True)
+        out.attrs = dict(df.attrs)
+        return out, len(rows)
+    shown = "; ".join(f"data row {r + 1} repeats data row {o + 1}" for r, o in zip(rows[:3], originals[:3]))
+    raise MatchingError(
+        f"the data has {len(rows):,} exact duplicate row(s) ({shown}{'; ...' if len(rows) > 3 else ''}; rows counted "
+        "from 1, header not counted). A copied row counts a person twice and makes the intervals too narrow. If "
+        "they are copies, set the parameter duplicates to 'drop' (the report says how many were dropped); if they "
+        "are different people who share every value (data without an identifier column), set it to 'keep'"
+    )

@@ -9,16 +9,47 @@ import numpy as np
 import pandas as pd
 
 from ... import disclosure
+from .design import Design, design_label
 from .inputs import JDL_MINIMUM_GROUP, MatchingError
 
+
 def covariate_label(column: str, labels: Mapping[str, str] | None = None) -> str:
-    """A reader's name for a covariate: ``labels[column]`` if given, else the column name in words."""
+    """A reader's name for a covariate or design column: ``labels[column]`` if given, else words built
+    from the column name or formula term (``C(ethnicity)[T.white]`` -> "Ethnicity: white")."""
     if labels and column in labels:
         return labels[column]
     if column == "propensity score (logit)":
         return "Propensity score (log-odds)"
-    text = column.replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
+    return design_label(column, labels)
+
+
+def design_notes(design: Design, labels: Mapping[str, str] | None = None, *, duplicates_dropped: int = 0,
+                 duplicates: str = "refuse") -> list[str]:
+    """Sentences a report states about how the covariates were entered: reference levels of categorical
+    covariates, gaps filled with an indicator, duplicate rows dropped or kept."""
+    labels = labels or {}
+    notes = []
+    if design.references:
+        refs = "; ".join(f"{covariate_label(v, labels)}: {ref}" for v, ref in design.references.items())
+        notes.append("Categorical characteristics enter the propensity model as one indicator per level, each compared "
+                     f"with a reference level ({refs}); the balance table shows every level.")
+    if design.filled:
+        parts = []
+        for v, n in design.filled.items():
+            how = (f"filled with the observed mean ({design.fill_values[v]:,.4g})" if v in design.fill_values
+                   else "given their own level, \"(missing)\"")
+            parts.append(f"{covariate_label(v, labels)}: {n:,} missing, {how}")
+        notes.append("Some characteristics had missing values. Instead of dropping those people, each gap was filled "
+                     "and an indicator of the gap was added to the propensity model, so people are also matched on "
+                     "whether a value was missing (" + "; ".join(parts) + "). The balance table shows the "
+                     "indicators; this assumes the gaps carry no further information on the outcome.")
+    if duplicates_dropped:
+        notes.append(f"{duplicates_dropped:,} exact duplicate row(s) in the data (every value repeated) were dropped "
+                     "before the analysis, keeping the first of each.")
+    elif duplicates == "keep":
+        notes.append("Rows that repeat another row exactly were kept as different people (the data has no "
+                     "identifier column).")
+    return notes
 
 
 def balance_display(balance: pd.DataFrame, labels: Mapping[str, str] | None = None, dp: int = 3) -> pd.DataFrame:
@@ -59,6 +90,11 @@ def support_statement(support: pd.DataFrame, n_matched_treated: int, *, service:
     return text
 
 
+def _pct(fraction: float) -> str:
+    """A confidence or significance level as a percentage: 0.95 -> "95%", 0.005 -> "0.5%"."""
+    return f"{round(100 * float(fraction), 6):g}%"
+
+
 def _num(x: float, dp: int) -> str:
     text = f"{x:,.{dp}f}"
     return "0" if float(text.replace(",", "")) == 0 else text
@@ -81,6 +117,7 @@ def jdl_statement(effect: Mapping, *, measure: str, per_100: str | None = None, 
     ``effect`` has one.
     """
     p = effect.get("p value")
+    level = float(effect.get("level", 0.95))
     lo, hi, kind = effect["low"], effect["high"], effect["kind"]
     scale, what = (100.0, " percentage points") if kind == "binary" else (1.0, f" {unit}" if unit else "")
     lo_s, hi_s = lo * scale, hi * scale
@@ -88,13 +125,13 @@ def jdl_statement(effect: Mapping, *, measure: str, per_100: str | None = None, 
         direction = "reduction" if hi < 0 else "increase"
         a, b = sorted([abs(lo_s), abs(hi_s)])
         text = (f"The analysis indicates that {service} led to a{'n' if direction == 'increase' else ''} {direction} "
-                f"in the {measure} of between {_num(a, dp)} and {_num(b, dp)}{what} (95% confidence interval"
+                f"in the {measure} of between {_num(a, dp)} and {_num(b, dp)}{what} ({_pct(level)} confidence interval"
                 + (f"; the difference is statistically significant, {_p_text(p)})." if p is not None else ")."))
     else:
-        text = (f"The analysis shows no significant difference in the {measure}: the 95% confidence interval runs "
+        text = (f"The analysis shows no significant difference in the {measure}: the {_pct(level)} confidence interval runs "
                 f"from {_num(abs(lo_s), dp)}{what} {words[0] if lo_s < 0 else words[1]} to "
                 f"{_num(abs(hi_s), dp)}{what} {words[1] if hi_s >= 0 else words[0]} for the treatment group"
-                + (f" ({_p_text(p)}, not significant at the 5% level)" if p is not None else "")
+                + (f" ({_p_text(p)}, not significant at the {_pct(1 - level)} level)" if p is not None else "")
                 + f", so {service} may have had no effect on it.")
     if per_100 is not None:
         c, t = effect["comparison mean"] * 100, effect["treated mean"] * 100
@@ -125,7 +162,8 @@ def effects_display(effects: pd.DataFrame, labels: Mapping[str, str] | None = No
     """Effects as a reader's table: binary outcomes in % and percentage points, others as numbers.
 
     Columns: Outcome, People in each group (counts, for disclosure control), the two groups' values,
-    Difference (treatment minus comparison), 95% confidence interval, p-value (two-sided test).
+    Difference (treatment minus comparison), its confidence interval (at the effects' level, e.g. 95%),
+    p-value (two-sided test).
     """
     labels = labels or {}
     rows = []
@@ -140,7 +178,7 @@ def effects_display(effects: pd.DataFrame, labels: Mapping[str, str] | None = No
             "Treatment group": f(e["treated mean"]),
             "Comparison group": f(e["comparison mean"]),
             "Difference": d(e["difference"]),
-            "95% confidence interval": (f"{100 * e['low']:+.{dp}f} to {100 * e['high']:+.{dp}f} pp" if binary
+            f"{_pct(e.get('level', 0.95))} confidence interval": (f"{100 * e['low']:+.{dp}f} to {100 * e['high']:+.{dp}f} pp" if binary
                                         else f"{d(e['low'])} to {d(e['high'])}"),
             "p-value": "<0.001" if e["p value"] < 0.001 else f"{e['p value']:.3f}",
         })
@@ -149,26 +187,28 @@ def effects_display(effects: pd.DataFrame, labels: Mapping[str, str] | None = No
 
 def recovery_table(truth: float, matched: Mapping, unadjusted: Mapping) -> pd.DataFrame:
     """A known true effect on a binary outcome (synthetic data) next to the matched and unadjusted
-    estimates (outputs of :func:`estimate_effect`), in percentage points, and whether each 95%
-    interval contains it."""
+    estimates (outputs of :func:`estimate_effect`), in percentage points, and whether each interval
+    (at the estimates' confidence level) contains it."""
     pp = lambda v: f"{100 * v:+.1f} pp"  # noqa: E731
     rows = [("True effect on the treated (known: set in the synthetic data)", pp(truth), "none: known exactly", "")]
     for name, e in (("Matched comparison (this report's estimate)", matched),
                     ("Unadjusted comparison (everyone treated against everyone untreated)", unadjusted)):
         rows.append((name, pp(e["difference"]), f"{100 * e['low']:+.1f} to {100 * e['high']:+.1f} pp",
                      "yes" if e["low"] <= truth <= e["high"] else "no"))
-    return pd.DataFrame(rows, columns=["Comparison", "Difference in the rate", "95% confidence interval",
+    level = _pct(matched.get("level", 0.95))
+    return pd.DataFrame(rows, columns=["Comparison", "Difference in the rate", f"{level} confidence interval",
                                        "Interval contains the true effect?"])
 
 
 def recovery_statement(truth: float, matched: Mapping, unadjusted: Mapping) -> str:
-    """The known-effect check in words: does each 95% interval (rates, in percentage points) contain the truth?"""
+    """The known-effect check in words: does each interval (rates, in percentage points) contain the truth?"""
+    ci = _pct(matched.get("level", 0.95)) + " CI"
     pp = lambda v: f"{100 * v:.1f} percentage points"  # noqa: E731
     inside = lambda e: e["low"] <= truth <= e["high"]  # noqa: E731
     text = (f"The synthetic cohort's true effect of the service on the treated is {pp(truth)}. The matched estimate is "
-            f"{pp(matched['difference'])} (95% CI {100 * matched['low']:.1f} to {100 * matched['high']:.1f}), which "
+            f"{pp(matched['difference'])} ({ci} {100 * matched['low']:.1f} to {100 * matched['high']:.1f}), which "
             f"{'contains' if inside(matched) else 'does NOT contain'} the true effect. The unadjusted difference is "
-            f"{pp(unadjusted['difference'])} (95% CI {100 * unadjusted['low']:.1f} to {100 * unadjusted['high']:.1f}), ")
+            f"{pp(unadjusted['difference'])} ({ci} {100 * unadjusted['low']:.1f} to {100 * unadjusted['high']:.1f}), ")
     if inside(unadjusted):
         return text + ("whose interval also contains it at this sample size, though it is centred further from it "
                        if abs(unadjusted["difference"] - truth) > abs(matched["difference"] - truth) else
