@@ -49,7 +49,7 @@ def test_text_column_in_a_list_is_indicators_with_a_stated_reference_and_every_l
     b = res.balance.set_index("covariate")
     shares = b.loc[[c for c in b.index if c.startswith("ethnicity[")], "treated mean (before)"]
     assert shares.sum() == pytest.approx(1.0)  # every level is there, so the shares add up
-    assert any("reference level (Ethnicity: Asian)" in n for n in res.notes)
+    assert "reference level (Ethnicity: Asian)" in M.reference_note(res.design, res.labels)
 
 
 def test_formula_balance_rows_show_every_level_and_readable_labels():

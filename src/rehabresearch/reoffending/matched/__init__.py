@@ -51,7 +51,7 @@ Inputs are loaded and checked in ``inputs``; ``comparison`` holds the entry poin
 """
 
 from .balance import SMD_THRESHOLD, balance_table, common_support
-from .comparison import MatchedComparison, matched_comparison
+from .comparison import MatchedComparison, matched_comparison, prepare_data
 from .effects import estimate_effect
 from .figures import love_plot, recovery_plot
 from .inputs import (
@@ -67,6 +67,7 @@ from .inputs import (
 from .nearest import DEFAULT_CALIPER_SD, MatchResult, match, unmatched
 from .design import Design, build_design, design_label, infer_types
 from .propensity import PropensityConvergenceError, PropensityFit, SeparationError, fit_logit, fit_propensity
+from .suppression import effect_suppression, recoverable_counts, suppression_table, withheld_statement
 from .wording import (
     balance_display,
     covariate_label,
@@ -78,6 +79,8 @@ from .wording import (
     outcome_wording,
     recovery_statement,
     recovery_table,
+    reference_note,
+    suppression_note,
     support_statement,
 )
 
@@ -89,4 +92,6 @@ __all__ = [
     "outcome_wording", "recovery_plot", "recovery_statement", "recovery_table", "support_statement",
     "treatment_indicator", "unmatched", "Design", "build_design", "design_label", "infer_types",
     "PropensityConvergenceError", "SeparationError", "fit_logit", "handle_duplicates", "design_notes",
+    "effect_suppression", "recoverable_counts", "suppression_table", "withheld_statement", "suppression_note",
+    "reference_note", "prepare_data",
 ]

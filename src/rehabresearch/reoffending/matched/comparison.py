@@ -11,7 +11,7 @@ import pandas as pd
 
 from ... import disclosure
 from .balance import SMD_THRESHOLD, balance_table, common_support
-from .design import Design, build_design, formula_variables
+from .design import Design, build_design, formula_variables, infer_types
 from .effects import estimate_effect
 from .inputs import (
     JDL_MINIMUM_GROUP,
@@ -19,6 +19,7 @@ from .inputs import (
     NoOverlapError,
     check_columns,
     handle_duplicates,
+    numeric_columns,
     treatment_indicator,
 )
 from .nearest import DEFAULT_CALIPER_SD, MatchResult, match, unmatched
@@ -168,6 +169,18 @@ def matched_comparison(
     notes = design_notes(design, all_labels, duplicates_dropped=n_dropped, duplicates=duplicates)
     return MatchedComparison(fit, m, support, balance, effects, unadjusted, int(min_group_size), warnings, flags,
                              design, df, n_dropped, float(level), notes, labels)
+
+
+def prepare_data(df: pd.DataFrame, treatment: str, covariates: Sequence[str] | str,
+                 outcomes: Sequence[str] | Mapping[str, str], exact: Sequence[str] = ()) -> pd.DataFrame:
+    """The data as a report analyses it (e.g. a CSV read as text): every named column checked to exist
+    (the error names the parameter), treatment and outcomes converted to numbers (a cell that is not a
+    number is refused, naming its row), covariates and exact-matching columns read as numbers where they
+    hold numbers and kept as categories where they hold text."""
+    named = formula_variables(covariates, df.columns) if isinstance(covariates, str) else list(covariates)
+    check_columns(df, treatment=treatment, covariates=named, outcomes=list(outcomes), exact=list(exact))
+    out = numeric_columns(df, [treatment, *outcomes])
+    return infer_types(out, [c for c in dict.fromkeys([*named, *exact]) if c not in (treatment, *outcomes)])
 
 
 def _check_outcomes(df, treated, outcome_kinds, among_observed) -> None:

@@ -11,6 +11,7 @@ import pandas as pd
 from ... import disclosure
 from .design import Design, design_label
 from .inputs import JDL_MINIMUM_GROUP, MatchingError
+from .suppression import suppression_table
 
 
 def covariate_label(column: str, labels: Mapping[str, str] | None = None) -> str:
@@ -23,16 +24,21 @@ def covariate_label(column: str, labels: Mapping[str, str] | None = None) -> str
     return design_label(column, labels)
 
 
+def reference_note(design: Design, labels: Mapping[str, str] | None = None) -> str | None:
+    """How categorical characteristics enter the model, naming each reference level (None if there are none)."""
+    if not design.references:
+        return None
+    refs = "; ".join(f"{covariate_label(v, labels)}: {ref}" for v, ref in design.references.items())
+    return ("Categorical characteristics enter the propensity model as one indicator per level, each compared with "
+            f"a reference level ({refs}); the balance table shows every level.")
+
+
 def design_notes(design: Design, labels: Mapping[str, str] | None = None, *, duplicates_dropped: int = 0,
                  duplicates: str = "refuse") -> list[str]:
-    """Sentences a report states about how the covariates were entered: reference levels of categorical
-    covariates, gaps filled with an indicator, duplicate rows dropped or kept."""
+    """Caveats a report states about the data as analysed: gaps filled with an indicator, duplicate rows
+    dropped or kept (the reference levels are in :func:`reference_note`)."""
     labels = labels or {}
     notes = []
-    if design.references:
-        refs = "; ".join(f"{covariate_label(v, labels)}: {ref}" for v, ref in design.references.items())
-        notes.append("Categorical characteristics enter the propensity model as one indicator per level, each compared "
-                     f"with a reference level ({refs}); the balance table shows every level.")
     if design.filled:
         parts = []
         for v, n in design.filled.items():
@@ -158,31 +164,54 @@ def outcome_wording(outcome: str, outcome_text: Mapping[str, Sequence] | None = 
     return {"measure": measure, "per_100": per_100, "unit": unit or "", "words": words}
 
 
-def effects_display(effects: pd.DataFrame, labels: Mapping[str, str] | None = None, dp: int = 1) -> pd.DataFrame:
+def effects_display(effects: pd.DataFrame, labels: Mapping[str, str] | None = None, dp: int = 1,
+                    threshold: int | None = None) -> pd.DataFrame:
     """Effects as a reader's table: binary outcomes in % and percentage points, others as numbers.
 
-    Columns: Outcome, People in each group (counts, for disclosure control), the two groups' values,
-    Difference (treatment minus comparison), its confidence interval (at the effects' level, e.g. 95%),
-    p-value (two-sided test).
+    Columns: Outcome, People in each group, the two groups' values, Difference (treatment minus
+    comparison), its confidence interval (at the effects' level, e.g. 95%), p-value (two-sided test).
+    With ``threshold``, disclosure control is applied here (counts of people are then text): a small
+    count and every figure it can be derived from are shown as the suppression marker (rule in
+    :mod:`.suppression`); the caller states the marker's meaning (:func:`suppression_note`).
     """
     labels = labels or {}
+    hidden = suppression_table(effects, threshold) if threshold is not None else None
     rows = []
-    for e in effects.to_dict("records"):
+    for i, e in enumerate(effects.to_dict("records")):
         binary = e["kind"] == "binary"
         f = (lambda v: f"{100 * v:.{dp}f}%") if binary else (lambda v: f"{v:,.{dp + 1}f}")
         d = (lambda v: f"{100 * v:+.{dp}f} pp") if binary else (lambda v: f"{v:+,.{dp + 1}f}")
-        rows.append({
+        ci = f"{_pct(e.get('level', 0.95))} confidence interval"
+        row = {
             "Outcome": labels.get(e["outcome"], e["outcome"]),
             "People, treatment group": e["treated people"],
             "People, comparison group": e["comparison people"],
             "Treatment group": f(e["treated mean"]),
             "Comparison group": f(e["comparison mean"]),
             "Difference": d(e["difference"]),
-            f"{_pct(e.get('level', 0.95))} confidence interval": (f"{100 * e['low']:+.{dp}f} to {100 * e['high']:+.{dp}f} pp" if binary
-                                        else f"{d(e['low'])} to {d(e['high'])}"),
+            ci: (f"{100 * e['low']:+.{dp}f} to {100 * e['high']:+.{dp}f} pp" if binary
+                 else f"{d(e['low'])} to {d(e['high'])}"),
             "p-value": "<0.001" if e["p value"] < 0.001 else f"{e['p value']:.3f}",
-        })
+        }
+        if hidden is not None:
+            h = hidden.iloc[i]
+            for group, people, value in (("treated", "People, treatment group", "Treatment group"),
+                                         ("comparison", "People, comparison group", "Comparison group")):
+                row[people] = disclosure.SUPPRESSED if h[f"{group} count"] else f"{int(row[people]):,}"
+                if h[group]:
+                    row[value] = disclosure.SUPPRESSED
+            if h["any"]:
+                row["Difference"] = row[ci] = row["p-value"] = disclosure.SUPPRESSED
+        rows.append(row)
     return pd.DataFrame(rows)
+
+
+def suppression_note(shown: pd.DataFrame, threshold: int) -> str | None:
+    """The footnote explaining the suppression marker, when a shown table uses it (else None)."""
+    if not (shown.astype(str) == disclosure.SUPPRESSED).to_numpy().any():
+        return None
+    return (f"{disclosure.SUPPRESSED} = suppressed: a count of people below {threshold}, or a figure from which one "
+            "could be worked out (a rate with its group size, the mean of a small group, or a difference from them).")
 
 
 def recovery_table(truth: float, matched: Mapping, unadjusted: Mapping) -> pd.DataFrame:
