@@ -7,9 +7,11 @@ Method (maximum likelihood by Newton's method, i.e. iteratively reweighted least
 - The design columns are centred and scaled by their standard deviation for the arithmetic only
   (a well-conditioned Hessian); the coefficients are mapped back to the original scale, and
   **convergence is judged there**: every original-scale coefficient ``c_j`` must change by less than
-  ``tol * (|c_j| + 1e-6 / s_j)`` in the last step (``s_j`` the covariate's standard deviation; the
+  ``tol * (|c_j| + 1e-6 / s_j)`` in a full Newton step (``s_j`` the covariate's standard deviation; the
   second term only matters for a coefficient that is essentially zero), so a covariate measured in
-  dollars is held to the same relative precision as one measured in years.
+  dollars is held to the same relative precision as one measured in years. Near the optimum Newton's
+  method converges quadratically, so the error left after such a step is of the order of ``tol``
+  squared (default ``tol`` 1e-7).
 - Every Newton step is checked against the log-likelihood and **halved** until it does not decrease
   it (step-halving; at most 50 halvings). This is what keeps the first steps from overshooting when
   treatment is rare and a covariate has a long tail: a full Newton step from the start can put some
@@ -53,7 +55,7 @@ WARM_START_ROWS = 100_000
 #: Default iteration limit of the Newton iterations.
 MAX_ITER = 100
 #: Default relative convergence tolerance on the original-scale coefficients.
-TOL = 1e-9
+TOL = 1e-7
 
 
 class SeparationError(MatchingError):
@@ -181,12 +183,12 @@ def _newton(z, y, beta, *, mean, sd, max_iter, tol, detect=True) -> _State:
                 break
             t /= 2
             state.halvings += 1
-        else:  # no step improves the likelihood: we are at the optimum to rounding
-            state.converged = True
+        else:  # no step improves the likelihood: at the optimum to rounding if the Newton decrement is tiny
+            state.converged = bool(np.dot(grad, step) <= 1e-10 * max(1.0, abs(state.loglik)))
             break
         state.beta, state.eta, state.loglik = new_beta, new_eta, new_ll
         new_coef = _to_original(new_beta, mean, sd)
-        if np.all(np.abs(new_coef - coef) <= tol * (np.abs(new_coef) + floor)):
+        if t == 1.0 and np.all(np.abs(new_coef - coef) <= tol * (np.abs(new_coef) + floor)):
             state.converged = True
             break
         coef = new_coef
