@@ -70,11 +70,13 @@ def infer_types(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """A copy of ``df`` with each of ``columns`` read as numbers when it holds numbers (a CSV is read as
     text), and left as text (a categorical covariate) otherwise. A column that is mostly numbers but has
     some other text is refused, naming the first such row: it is a typo, not a category."""
-    out = df.copy()
+    out = None
     for c in dict.fromkeys(columns):
-        s = out[c]
+        s = df[c]
         if not (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):
             continue
+        if out is None:
+            out = df.copy()  # only when a column changes
         stripped = s.astype("string").str.strip()
         stripped = stripped.mask(stripped == "")
         values = pd.to_numeric(stripped, errors="coerce")
@@ -90,7 +92,7 @@ def infer_types(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
             )
         else:
             out[c] = stripped.astype(object).where(stripped.notna(), np.nan)
-    return out
+    return df if out is None else out
 
 
 def _missing_mask(series: pd.Series) -> np.ndarray:
@@ -302,9 +304,12 @@ def build_design(
     matrix = np.empty((n, len(names)), order="F")
     for j, col in enumerate(columns):
         matrix[:, j] = col
-    balance = np.empty((n, len(bal_names)), order="F")
-    for j, col in enumerate(bal_columns):
-        balance[:, j] = col
+    if bal_names == names:  # no categorical levels added: the balance rows are the design columns
+        balance = matrix
+    else:
+        balance = np.empty((n, len(bal_names)), order="F")
+        for j, col in enumerate(bal_columns):
+            balance[:, j] = col
     all_labels = {name: design_label(name, labels) for name in dict.fromkeys([*names, *bal_names])}
     for var, ref in references.items():
         for name in bal_names:

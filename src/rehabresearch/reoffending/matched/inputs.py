@@ -135,13 +135,18 @@ DUPLICATE_OPTIONS = ("refuse", "drop", "keep")
 
 def duplicate_rows(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Row positions of every row that repeats an earlier row exactly, and of the earlier row it repeats."""
-    dup = df.duplicated(keep="first").to_numpy()
-    if not dup.any():
-        return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+    none = np.array([], dtype=np.int64)
+    # A 64-bit hash of each row finds the candidates quickly; the exact comparison runs on those only.
     key = pd.util.hash_pandas_object(df, index=False).to_numpy()
-    first_pos = pd.Series(np.arange(len(df))).groupby(key).transform("min").to_numpy()
-    rows = np.flatnonzero(dup)
-    return rows, first_pos[rows]
+    candidates = np.flatnonzero(pd.Series(key).duplicated(keep=False).to_numpy())
+    if not len(candidates):
+        return none, none
+    sub = df.iloc[candidates]
+    dup = sub.duplicated(keep="first").to_numpy()
+    if not dup.any():
+        return none, none
+    first_pos = pd.Series(candidates).groupby(key[candidates]).transform("min").to_numpy()
+    return candidates[dup], first_pos[dup]
 
 
 def handle_duplicates(df: pd.DataFrame, duplicates: str = "refuse") -> tuple[pd.DataFrame, int]:
