@@ -66,6 +66,7 @@ from .inputs import (
 )
 from .nearest import DEFAULT_CALIPER_SD, MatchResult, match, unmatched
 from .design import Design, build_design, design_label, infer_types
+from .page import data_caveat, data_source, headline_results, outcome_findings
 from .propensity import PropensityConvergenceError, PropensityFit, SeparationError, fit_logit, fit_propensity
 from .suppression import effect_suppression, recoverable_counts, suppression_table, withheld_statement
 from .wording import (
@@ -93,5 +94,5 @@ __all__ = [
     "treatment_indicator", "unmatched", "Design", "build_design", "design_label", "infer_types",
     "PropensityConvergenceError", "SeparationError", "fit_logit", "handle_duplicates", "design_notes",
     "effect_suppression", "recoverable_counts", "suppression_table", "withheld_statement", "suppression_note",
-    "reference_note", "prepare_data",
+    "reference_note", "prepare_data", "data_caveat", "data_source", "headline_results", "outcome_findings",
 ]
