@@ -111,13 +111,15 @@ def test_missing_indicator_option_adds_indicators_says_so_and_balances_them():
             d.index[d["treated"] == 1][:2]))), ["age"], ["reoffended"],
          "outcome column 'reoffended' is missing for 2 treated and 0 untreated people .* among_observed"),
         (lambda d: d, "age - 1", ["reoffended"], "removes the intercept"),
+        (lambda d: d.assign(custody=d["custody"].astype(float).where(d.index != 2)), ["age"], ["reoffended"],
+         r"exact-matching column values are missing — 'custody': 1 missing \(data row 3\)"),
         (lambda d: pd.concat([d, d.iloc[[5]]], ignore_index=True), ["age"], ["reoffended"],
          "1 exact duplicate row.*data row 4001 repeats data row 6"),
     ],
 )
 def test_bad_input_is_named(change, covariates, outcomes, message):
     with pytest.raises(M.MatchingError, match=message):
-        M.matched_comparison(change(_people()), "treated", covariates, outcomes)
+        M.matched_comparison(change(_people()), "treated", covariates, outcomes, exact=["custody"])
 
 
 def test_duplicates_dropped_on_request_and_reported():

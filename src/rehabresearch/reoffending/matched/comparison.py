@@ -11,7 +11,7 @@ import pandas as pd
 
 from ... import disclosure
 from .balance import SMD_THRESHOLD, balance_table, common_support
-from .design import Design, build_design, formula_variables, infer_types
+from .design import Design, build_design, formula_variables, infer_types, missing_summary, refuse_missing
 from .effects import estimate_effect
 from .inputs import (
     JDL_MINIMUM_GROUP,
@@ -137,6 +137,7 @@ def matched_comparison(
     warnings = []
     strata = None
     if exact:
+        refuse_missing(missing_summary(df, exact), what="exact-matching column")
         strata = pd.MultiIndex.from_frame(df[list(exact)]).factorize()[0] if len(exact) > 1 else df[exact[0]].to_numpy()
     m = match(fit.logit, treated, ratio=ratio, replace=replace, caliper_sd=caliper_sd, strata=strata, rng=seed)
     if m.n_matched_treated == 0:

@@ -77,21 +77,26 @@ def infer_types(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
             continue
         if out is None:
             out = df.copy()  # only when a column changes
-        stripped = s.astype("string").str.strip()
-        stripped = stripped.mask(stripped == "")
-        values = pd.to_numeric(stripped, errors="coerce")
-        present = stripped.notna().to_numpy()
-        numbers = values.notna().to_numpy()
-        if present.sum() and numbers.sum() == present.sum():
-            out[c] = values.astype(float)
-        elif numbers.sum() > present.sum() / 2:
-            row = int(np.flatnonzero(present & ~numbers)[0])
+        # Work on the distinct values only (a category column has few), then map back by code.
+        codes, uniques = pd.factorize(s, sort=False)
+        text = pd.Series(uniques, dtype="string").str.strip()
+        text = text.mask(text == "")
+        values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        is_text = text.notna().to_numpy()
+        counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+        present, numbers = counts[is_text].sum(), counts[is_text & ~np.isnan(values)].sum()
+        if present and numbers == present:
+            out[c] = np.where(codes >= 0, values[np.maximum(codes, 0)], np.nan)
+        elif numbers > present / 2:
+            bad = np.flatnonzero(is_text & np.isnan(values))
+            row = int(np.flatnonzero(np.isin(codes, bad))[0])
             raise MatchingError(
                 f"column {c!r} holds numbers except in data row {row + 1} (counting from 1, header not counted), "
                 f"which holds {s.iloc[row]!r}; correct it or leave the cell empty"
             )
         else:
-            out[c] = stripped.astype(object).where(stripped.notna(), np.nan)
+            levels = text.astype(object).where(text.notna(), np.nan).to_numpy()
+            out[c] = pd.Series(np.where(codes >= 0, levels[np.maximum(codes, 0)], np.nan), index=s.index, dtype=object)
     return df if out is None else out
 
 
@@ -119,10 +124,11 @@ def refuse_missing(missing: Mapping[str, np.ndarray], what: str = "covariate") -
     if not missing:
         return
     parts = [f"{c!r}: {len(rows):,} missing ({_rows_text(rows)})" for c, rows in missing.items()]
+    advice = ("Fill them, drop those people, or set the parameter missing to 'indicator' to add an indicator for each "
+              "gap (the report then says so and shows balance on the indicators)" if what == "covariate" else
+              "Fill them or drop those people")
     raise MatchingError(
-        f"{what} values are missing — {'; '.join(parts)} (rows counted from 1, header not counted). Fill them, "
-        "drop those people, or set the parameter missing to 'indicator' to add an indicator for each gap (the "
-        "report then says so and shows balance on the indicators)"
+        f"{what} values are missing — {'; '.join(parts)} (rows counted from 1, header not counted). {advice}"
     )
 
 
@@ -320,16 +326,28 @@ def build_design(
                   formula, fill_values)
 
 
+def _as_categorical(s: pd.Series) -> pd.Categorical:
+    """A text column as a pandas Categorical with its levels in sorted order (as statsmodels orders them);
+    a column that already is categorical keeps its own order."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return pd.Categorical(s)
+    codes, uniques = pd.factorize(s, sort=False)
+    order = sorted(range(len(uniques)), key=lambda k: str(uniques[k]))
+    rank = np.empty(len(uniques), dtype=np.int64)
+    rank[order] = np.arange(len(uniques))
+    return pd.Categorical.from_codes(np.where(codes >= 0, rank[np.maximum(codes, 0)], -1),
+                                     categories=[uniques[k] for k in order])
+
+
 def _list_design(data: pd.DataFrame, variables: Sequence[str], labels):
     names, columns, bal_names, bal_columns, references = [], [], [], [], {}
     for c in variables:
         s = data[c]
         if _is_categorical(s):
-            cat = s.astype("category") if not isinstance(s.dtype, pd.CategoricalDtype) else s
-            levels = [lv for lv in cat.cat.categories if (cat == lv).any()]
-            if not isinstance(s.dtype, pd.CategoricalDtype):
-                levels = sorted(levels, key=str)
-            codes = pd.Categorical(s, categories=levels).codes
+            cat = _as_categorical(s)
+            present = np.bincount(cat.codes[cat.codes >= 0], minlength=len(cat.categories)) > 0
+            levels = [lv for lv, here in zip(cat.categories, present) if here]
+            codes = cat.remove_unused_categories().codes
             references[c] = str(levels[0])
             for k, level in enumerate(levels):
                 name = f"{c}[{level}]"
@@ -354,6 +372,8 @@ def _list_design(data: pd.DataFrame, variables: Sequence[str], labels):
 def _formula_design(data: pd.DataFrame, formula: str, labels):
     import patsy
 
+    # Text columns as pandas Categoricals (sorted levels, as patsy would order them): much faster in patsy.
+    data = data.assign(**{c: _as_categorical(data[c]) for c in data.columns if _is_categorical(data[c])})
     try:
         dm = patsy.dmatrix(formula, data, eval_env=_formula_env(), NA_action="raise", return_type="matrix")
     except patsy.PatsyError as exc:
