@@ -144,3 +144,25 @@ def test_wording_follows_the_confidence_level():
     assert "90% confidence interval" in M.effects_display(res.effects).columns
     wide = M.matched_comparison(df, "treated", ["age", "custody"], ["reoffended"], level=0.99).effects.iloc[0]
     assert wide["high"] - wide["low"] > e["high"] - e["low"]
+
+
+def test_formula_reference_level_quoted_names_and_functions_agree_with_statsmodels():
+    df = _people().rename(columns={"prior_offences": "prior offences"})
+    formula = 'C(ethnicity, Treatment("White")) + np.log(age) + Q("prior offences")'
+    design = M.build_design(df, formula)
+    assert design.references == {"ethnicity": "White"}
+    fit = M.fit_propensity(df, "treated", design)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = smf.logit("treated ~ " + formula, df).fit(method="newton", tol=1e-12, maxiter=100, disp=0)
+    np.testing.assert_allclose(fit.coef, ref.params.to_numpy(), rtol=1e-6)
+    assert M.design_label("np.log(age)") == "Age, logarithm"
+    assert M.design_label('C(ethnicity, Treatment("White"))[T.Black]') == "Ethnicity: Black"
+
+
+def test_category_dtype_keeps_its_own_level_order():
+    df = _people()
+    df["ethnicity"] = pd.Categorical(df["ethnicity"], categories=["White", "Black", "Asian", "Mixed"])
+    design = M.build_design(df, ["ethnicity"])
+    assert design.references == {"ethnicity": "White"}
+    assert design.balance_names == ("ethnicity[White]", "ethnicity[Black]", "ethnicity[Asian]", "ethnicity[Mixed]")
