@@ -35,6 +35,7 @@ from rehabresearch.reoffending.matched.sensitivity import (
 from rehabresearch.reoffending.matched.sensitivity_text import (
     benchmark_sentence,
     e_value_sentence,
+    robustness_sentence,
     rosenbaum_sentence,
 )
 
@@ -256,3 +257,12 @@ def test_sentences_follow_level_and_name_numbers():
     e = e_value_sentence(e_value(3.9, 1.8, 8.7))
     assert "7.26" in e and "3" in e
     assert "already includes" in e_value_sentence(e_value(1.2, 0.9, 1.6))
+
+
+def test_robustness_sentence():
+    ok = {"agree": True, "same sign": True, "intervals contain matched estimate": True, "disagreeing": []}
+    assert "agree with the matched comparison" in robustness_sentence(ok, level=0.99) and "99%" in robustness_sentence(ok, level=0.99)
+    bad = {"agree": False, "same sign": False, "intervals contain matched estimate": False,
+           "disagreeing": ["Inverse-probability (odds) weighting"]}
+    s = robustness_sentence(bad)
+    assert "inverse-probability (odds) weighting gave an effect in the other direction and a 95%" in s

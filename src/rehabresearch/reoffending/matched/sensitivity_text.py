@@ -1,4 +1,5 @@
-"""Plain-English sentences for the sensitivity analysis (numbers come from :mod:`.sensitivity`)."""
+"""Plain-English sentences for the sensitivity analysis and the robustness table (numbers come from
+:mod:`.sensitivity` and :mod:`.estimators`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-__all__ = ["benchmark_sentence", "e_value_sentence", "rosenbaum_sentence"]
+__all__ = ["benchmark_sentence", "e_value_sentence", "robustness_sentence", "rosenbaum_sentence"]
 
 
 def _x(value: float) -> str:
@@ -67,3 +68,18 @@ def benchmark_sentence(e_result: Mapping, benchmarks: pd.DataFrame) -> str:
             f"as strong together as a factor with risk ratios of {_x(top['as e-value'])} with each. An unmeasured factor "
             f"would need to be associated with both {comparison} {top['label']} is to explain the estimate away "
             f"(it would need risk ratios of {_x(e)}).")
+
+
+def robustness_sentence(agree: Mapping, *, level: float = 0.95) -> str:
+    """Whether the other estimators agree with the matched estimate (``agree`` from
+    :func:`.estimators.agreement`)."""
+    pct = _pct(level)
+    if agree["agree"]:
+        return (f"The other estimators agree with the matched comparison: each gives an effect in the same direction, "
+                f"and each {pct} confidence interval contains the matched estimate.")
+    names = ", ".join(n[0].lower() + n[1:] for n in agree["disagreeing"])
+    what = [] if agree["same sign"] else ["an effect in the other direction"]
+    if not agree["intervals contain matched estimate"]:
+        what.append(f"a {pct} confidence interval that excludes the matched estimate")
+    return (f"The estimators do not all agree: {names} gave {' and '.join(what)}. The result depends on how the "
+            "comparison is made, and should be read with that caution.")
