@@ -29,6 +29,7 @@ from rehabresearch.reoffending.matched.sensitivity import (
     risk_ratio_from_effect,
     rosenbaum_binary,
     rosenbaum_binary_counts,
+    rosenbaum_for_matching,
     rosenbaum_signed_rank,
     to_risk_ratio,
 )
@@ -266,3 +267,24 @@ def test_robustness_sentence():
            "disagreeing": ["Inverse-probability (odds) weighting"]}
     s = robustness_sentence(bad)
     assert "inverse-probability (odds) weighting gave an effect in the other direction and a 95%" in s
+
+
+def test_rosenbaum_for_matching_never_raises_for_the_design():
+    y = np.r_[np.ones(110), np.zeros(12), np.zeros(110), np.ones(12)]
+    pt, pc = np.arange(122), np.arange(122, 244)
+    got = rosenbaum_for_matching(y, pt, pc, replace=False, two_sided=False)
+    direct = rosenbaum_binary_counts(110, 12, two_sided=False)
+    assert got["result"]["critical gamma"] == pytest.approx(direct["critical gamma"])
+    assert got["notes"] == [] and got["pairs used"] == 122
+    refused = rosenbaum_for_matching(y, pt, np.r_[pc[:-1], pc[0]], replace=True)
+    assert refused["result"] is None and "replace=False" in refused["notes"][0]
+
+
+def test_rosenbaum_for_matching_drops_pairs_without_outcome_and_infers_kind():
+    d = np.subtract(LEAD_EXPOSED, LEAD_CONTROL).astype(float)
+    y = np.r_[np.array(LEAD_EXPOSED, float), np.array(LEAD_CONTROL, float), 20.0, np.nan]
+    # 33 pairs plus one (rows 66 and 67) whose control has no outcome
+    got = rosenbaum_for_matching(y, np.r_[np.arange(33), 66], np.r_[np.arange(33, 66), 67], replace=False)
+    assert got["result"]["statistic"] == 499 and got["pairs used"] == 33
+    assert "left out" in got["notes"][0]
+    assert got["result"]["critical gamma"] == pytest.approx(rosenbaum_signed_rank(d)["critical gamma"])

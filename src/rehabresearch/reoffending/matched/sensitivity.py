@@ -47,6 +47,7 @@ __all__ = [
     "risk_ratio_from_smd",
     "rosenbaum_binary",
     "rosenbaum_binary_counts",
+    "rosenbaum_for_matching",
     "rosenbaum_signed_rank",
     "to_risk_ratio",
 ]
@@ -340,6 +341,41 @@ def rosenbaum_signed_rank(differences, gammas=None, *, level: float = 0.95, two_
     return _result(table, _critical_gamma(upper, alpha), alpha, level, two_sided, direction,
                    **{"statistic": t, "nonzero pairs": int(len(d)), "pairs": int(np.size(differences)),
                       "test": "Wilcoxon signed rank (normal approximation)"})
+
+
+def rosenbaum_for_matching(y, pair_treated, pair_control, *, replace: bool, kind: str | None = None, distance=None,
+                           gammas=None, level: float = 0.95, two_sided: bool = True) -> dict:
+    """Rosenbaum bounds for a matched comparison, ready for a report: never raises for the design.
+
+    ``y`` is the outcome for every row of the data; ``pair_treated``/``pair_control`` the matched row
+    positions; ``kind`` "binary" or "continuous" (inferred from 0/1 values when None). Pairs in which
+    either person has no outcome (e.g. days to first reoffence for a non-reoffender) are left out and
+    counted. Returns ``{"result": <bounds dict or None>, "notes": [sentences], "pairs used": n}``; with
+    replacement ``result`` is None and the note says what is done instead.
+    """
+    try:
+        t, c, note = matched_pairs(pair_treated, pair_control, replace=replace, distance=distance)
+    except SensitivityError as exc:
+        return {"result": None, "notes": [str(exc)], "pairs used": 0}
+    notes = [note] if note else []
+    y = np.asarray(y, dtype=float)
+    yt, yc = y[t], y[c]
+    ok = np.isfinite(yt) & np.isfinite(yc)
+    if (~ok).any():
+        notes.append(f"{int((~ok).sum()):,} pair(s) without an outcome for both people were left out of the "
+                     "sensitivity analysis.")
+    yt, yc = yt[ok], yc[ok]
+    if kind is None:
+        kind = "binary" if np.isin(np.r_[yt, yc], (0.0, 1.0)).all() else "continuous"
+    if len(yt) == 0:
+        return {"result": None, "notes": [*notes, "No pair has an outcome for both people."], "pairs used": 0}
+    if kind == "binary":
+        result = rosenbaum_binary(yt, yc, gammas, level=level, two_sided=two_sided)
+    elif kind == "continuous":
+        result = rosenbaum_signed_rank(yt - yc, gammas, level=level, two_sided=two_sided)
+    else:
+        raise SensitivityError(f"kind must be 'binary' or 'continuous', got {kind!r}")
+    return {"result": result, "notes": notes, "pairs used": int(len(yt))}
 
 
 # --------------------------------------------------------------------------------------------
