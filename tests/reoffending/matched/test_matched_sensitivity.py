@@ -29,6 +29,7 @@ from rehabresearch.reoffending.matched.sensitivity import (
     risk_ratio_from_effect,
     rosenbaum_binary,
     rosenbaum_binary_counts,
+    rosenbaum_binary_sets,
     rosenbaum_for_matching,
     rosenbaum_signed_rank,
     to_risk_ratio,
@@ -288,3 +289,46 @@ def test_rosenbaum_for_matching_drops_pairs_without_outcome_and_infers_kind():
     assert got["result"]["statistic"] == 499 and got["pairs used"] == 33
     assert "left out" in got["notes"][0]
     assert got["result"]["critical gamma"] == pytest.approx(rosenbaum_signed_rank(d)["critical gamma"])
+
+
+def test_matched_sets_reduce_to_the_binomial_bound_for_pairs():
+    # Hammond's pairs as sets of two: 110 sets (treated event, 1 event), 12 sets (control event), 50 with none
+    te = np.r_[np.ones(110), np.zeros(12), np.zeros(50)]
+    m = np.r_[np.ones(122), np.zeros(50)]
+    r = rosenbaum_binary_sets(te, m, np.full(172, 2.0), [5.0, 6.0], two_sided=False)
+    assert r["informative sets"] == 122
+    for g, p in zip(r["table"]["gamma"], r["table"]["p upper bound"]):
+        q = g / (1 + g)
+        assert p == pytest.approx(stats.norm.sf((110 - 122 * q) / np.sqrt(122 * q * (1 - q))), rel=1e-12)
+    assert 5 < r["critical gamma"] < 6
+
+
+def test_matched_sets_bound_agrees_with_simulation_of_the_worst_case():
+    """1:3 sets: under the worst case the treated member is drawn with odds Γ for members with the event."""
+    rng = np.random.default_rng(11)
+    n_sets, size = 400, 4
+    y = (rng.random((n_sets, size)) < 0.35).astype(float)
+    y[:, 0] = (rng.random(n_sets) < 0.5).astype(float)  # treated more often reoffend
+    m = y.sum(axis=1)
+    gamma = 1.5
+    r = rosenbaum_binary_sets(y[:, 0], m, np.full(n_sets, size), [gamma], two_sided=False, direction="greater")
+    p_event = gamma * m / (gamma * m + size - m)
+    sims = (rng.random((100_000, n_sets)) < p_event).sum(axis=1)
+    observed = y[:, 0].sum()
+    informative = (m > 0) & (m < size)
+    assert sims.mean() == pytest.approx(p_event.sum(), rel=2e-3)
+    assert r["table"]["p upper bound"].iloc[0] == pytest.approx(np.mean(sims >= observed), abs=0.02)
+    assert r["informative sets"] == informative.sum()
+
+
+def test_matched_sets_used_for_binary_one_to_k_and_bad_sets_refused():
+    rng = np.random.default_rng(12)
+    n_t, k = 150, 2
+    y = np.r_[(rng.random(n_t) < 0.25), (rng.random(n_t * k) < 0.45)].astype(float)
+    pt = np.repeat(np.arange(n_t), k)
+    pc = n_t + np.arange(n_t * k)
+    got = rosenbaum_for_matching(y, pt, pc, replace=False)
+    assert got["result"]["test"].startswith("matched sets") and "whole matched sets" in got["notes"][0]
+    assert got["result"]["direction"] == "less"
+    with pytest.raises(SensitivityError, match="matched set 2"):
+        rosenbaum_binary_sets([1, 1], [1, 0], [2, 2])

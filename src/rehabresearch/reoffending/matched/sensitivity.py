@@ -47,6 +47,7 @@ __all__ = [
     "risk_ratio_from_smd",
     "rosenbaum_binary",
     "rosenbaum_binary_counts",
+    "rosenbaum_binary_sets",
     "rosenbaum_for_matching",
     "rosenbaum_signed_rank",
     "to_risk_ratio",
@@ -289,6 +290,60 @@ def rosenbaum_binary(treated_outcome, control_outcome, gammas=None, *, level: fl
     return out
 
 
+def rosenbaum_binary_sets(treated_event, set_events, set_size, gammas=None, *, level: float = 0.95,
+                          two_sided: bool = True, direction: str = "auto") -> dict:
+    """Rosenbaum bounds for a 0/1 outcome in matched sets of one treated person and k >= 1 controls.
+
+    Per set: ``treated_event`` (0/1), ``set_events`` (events among all members, treated included) and
+    ``set_size`` (members). The statistic is the number of treated people with the event. Under bias at
+    most Γ the chance that the treated member of a set with m events among n is an event is at most
+    Γm / (Γm + n - m) (the unmeasured factor placed on the events; Rosenbaum 2002 §4.4), the sets are
+    independent, so the bound is the upper tail of a sum of independent Bernoulli variables, taken by
+    the normal approximation. Sets with no events or only events carry no information. For pairs this
+    is the normal approximation to :func:`rosenbaum_binary_counts`. ``direction="less"`` tests fewer
+    events among the treated (by counting non-events).
+    """
+    _check_level(level)
+    te = _pair_array("treated event", treated_event)
+    m = _pair_array("events in set", set_events)
+    n = _pair_array("set size", set_size)
+    if not (len(te) == len(m) == len(n)):
+        raise SensitivityError("treated_event, set_events and set_size must have one entry per matched set")
+    bad = ~np.isin(te, (0.0, 1.0)) | (n < 2) | (m < te) | (m > n - 1 + te) | (m != np.round(m)) | (n != np.round(n))
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise SensitivityError(f"matched set {i + 1} is inconsistent: treated event {te[i]!r}, {m[i]!r} events "
+                               f"among {n[i]!r} people")
+    expected_null = np.sum(m / n)
+    if direction == "auto":
+        direction = "greater" if te.sum() >= expected_null else "less"
+    if direction not in ("greater", "less"):
+        raise SensitivityError(f"direction must be 'greater', 'less' or 'auto', got {direction!r}")
+    if direction == "less":  # count non-events instead
+        te, m = 1 - te, n - m
+    informative = (m > 0) & (m < n)
+    te, m, n = te[informative], m[informative], n[informative]
+    t = float(te.sum())
+    factor = 2.0 if two_sided else 1.0
+    alpha = 1 - level
+
+    def upper(gamma):
+        if len(m) == 0:
+            return 1.0
+        p = gamma * m / (gamma * m + n - m)
+        var = float(np.sum(p * (1 - p)))
+        return float(min(1.0, factor * stats.norm.sf((t - p.sum()) / np.sqrt(var))))
+
+    def lower(gamma):
+        return upper(1 / gamma)
+
+    g = _gammas(gammas)
+    table = pd.DataFrame({"gamma": g, "p upper bound": [upper(x) for x in g], "p lower bound": [lower(x) for x in g]})
+    return _result(table, _critical_gamma(upper, alpha), alpha, level, two_sided, direction,
+                   **{"informative sets": int(informative.sum()), "sets": int(len(informative)),
+                      "statistic": t, "test": "matched sets, binary outcome (normal approximation)"})
+
+
 def _pair_array(name: str, values) -> np.ndarray:
     try:
         arr = np.asarray(values, dtype=float).ravel()
@@ -343,6 +398,20 @@ def rosenbaum_signed_rank(differences, gammas=None, *, level: float = 0.95, two_
                       "test": "Wilcoxon signed rank (normal approximation)"})
 
 
+def _binary_sets(y: np.ndarray, pt: np.ndarray, pc: np.ndarray):
+    """Per matched set (treated row): treated event, events in the set, set size, sets dropped — or None
+    when the outcome is not 0/1."""
+    sets, inverse = np.unique(pt, return_inverse=True)
+    yt, yc = y[sets], y[pc]
+    finite = np.isfinite(yt) & (np.bincount(inverse, weights=~np.isfinite(yc), minlength=len(sets)) == 0)
+    values = np.r_[yt[np.isfinite(yt)], yc[np.isfinite(yc)]]
+    if not np.isin(values, (0.0, 1.0)).all():
+        return None
+    events = yt + np.bincount(inverse, weights=np.nan_to_num(yc), minlength=len(sets))
+    size = 1 + np.bincount(inverse, minlength=len(sets))
+    return yt[finite], events[finite], size[finite].astype(float), int((~finite).sum())
+
+
 def rosenbaum_for_matching(y, pair_treated, pair_control, *, replace: bool, kind: str | None = None, distance=None,
                            gammas=None, level: float = 0.95, two_sided: bool = True) -> dict:
     """Rosenbaum bounds for a matched comparison, ready for a report: never raises for the design.
@@ -357,8 +426,18 @@ def rosenbaum_for_matching(y, pair_treated, pair_control, *, replace: bool, kind
         t, c, note = matched_pairs(pair_treated, pair_control, replace=replace, distance=distance)
     except SensitivityError as exc:
         return {"result": None, "notes": [str(exc)], "pairs used": 0}
-    notes = [note] if note else []
     y = np.asarray(y, dtype=float)
+    if note and kind != "continuous":
+        sets = _binary_sets(y, np.asarray(pair_treated), np.asarray(pair_control))
+        if sets is not None:
+            result = rosenbaum_binary_sets(*sets[:3], gammas, level=level, two_sided=two_sided)
+            notes = ["Each treated person was matched to more than one comparison person; the sensitivity analysis "
+                     "uses the whole matched sets."]
+            if sets[3]:
+                notes.append(f"{sets[3]:,} matched set(s) with a missing outcome were left out of the sensitivity "
+                             "analysis.")
+            return {"result": result, "notes": notes, "pairs used": int(len(sets[0]))}
+    notes = [note] if note else []
     yt, yc = y[t], y[c]
     ok = np.isfinite(yt) & np.isfinite(yc)
     if (~ok).any():
