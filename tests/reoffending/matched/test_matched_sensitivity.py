@@ -24,6 +24,7 @@ from rehabresearch.reoffending.matched.sensitivity import (
     SensitivityError,
     covariate_benchmarks,
     e_value,
+    e_value_for_effect,
     e_value_point,
     matched_pairs,
     risk_ratio_from_effect,
@@ -332,3 +333,15 @@ def test_matched_sets_used_for_binary_one_to_k_and_bad_sets_refused():
     assert got["result"]["direction"] == "less"
     with pytest.raises(SensitivityError, match="matched set 2"):
         rosenbaum_binary_sets([1, 1], [1, 0], [2, 2])
+
+
+def test_e_value_for_effect_binary_and_continuous():
+    eff = {"treated mean": 0.30, "comparison mean": 0.40, "treated people": 200, "comparison effective size": 800,
+           "difference": -0.1, "standard error": 0.04}
+    b = e_value_for_effect(eff, kind="binary")
+    assert b["risk ratio"] == pytest.approx(0.75) and b["e-value"] == pytest.approx(e_value_point(1 / 0.75))
+    c = e_value_for_effect({"difference": -0.5, "standard error": 0.1}, kind="continuous", sd=2.0)
+    assert c["risk ratio"] == pytest.approx(np.exp(0.91 * -0.25))
+    assert c["high"] == pytest.approx(np.exp(0.91 * -0.25 + 0.91 * 1.959964 * 0.05), rel=1e-6)
+    with pytest.raises(SensitivityError, match="standard deviation"):
+        e_value_for_effect({"difference": -0.5, "standard error": 0.1}, kind="continuous")

@@ -41,6 +41,7 @@ __all__ = [
     "SensitivityError",
     "covariate_benchmarks",
     "e_value",
+    "e_value_for_effect",
     "e_value_point",
     "matched_pairs",
     "risk_ratio_from_effect",
@@ -161,6 +162,25 @@ def risk_ratio_from_smd(d: float, se: float | None = None, level: float = 0.95) 
     if se is not None:
         z = stats.norm.ppf(0.5 + level / 2)
         out.update(low=float(np.exp(0.91 * d - 0.91 * z * se)), high=float(np.exp(0.91 * d + 0.91 * z * se)))
+    return out
+
+
+def e_value_for_effect(effect: Mapping, *, kind: str, sd: float | None = None, level: float = 0.95) -> dict:
+    """E-value of a matched effect dict: a 0/1 outcome through :func:`risk_ratio_from_effect`; a
+    continuous one through the standardised difference (``difference`` / ``sd``, its standard error
+    ``standard error`` / ``sd``) and :func:`risk_ratio_from_smd`. Adds ``scale`` saying which."""
+    if kind == "binary":
+        rr = risk_ratio_from_effect(effect, level)
+        scale = "risk ratio of the two groups' rates"
+    elif kind == "continuous":
+        if sd is None or not np.isfinite(sd) or sd <= 0:
+            raise SensitivityError(f"a continuous outcome needs its standard deviation (positive), got {sd!r}")
+        rr = risk_ratio_from_smd(float(effect["difference"]) / sd, float(effect["standard error"]) / sd, level)
+        scale = "approximate risk ratio from the standardised difference, exp(0.91 d)"
+    else:
+        raise SensitivityError(f"kind must be 'binary' or 'continuous', got {kind!r}")
+    out = e_value(rr["estimate"], rr["low"], rr["high"])
+    out["scale"] = scale
     return out
 
 
