@@ -64,7 +64,9 @@ def _treated(treated, n: int) -> np.ndarray:
 def _covariates(covariates, n: int) -> tuple[np.ndarray, list[str]]:
     if isinstance(covariates, pd.DataFrame):
         names = [str(c) for c in covariates.columns]
-        values = covariates.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+        numeric = all(pd.api.types.is_numeric_dtype(d) and not pd.api.types.is_bool_dtype(d) for d in covariates.dtypes)
+        frame = covariates if numeric else covariates.apply(pd.to_numeric, errors="coerce")
+        values = frame.to_numpy(dtype=float)
     else:
         values = np.asarray(covariates, dtype=float)
         values = values.reshape(len(values), -1)
@@ -106,6 +108,18 @@ def _weighted_difference_hc0(r: np.ndarray, t: np.ndarray, w: np.ndarray) -> tup
     return float(mt - mc), float(np.sqrt(var))
 
 
+def _least_squares(X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """OLS coefficients via the normal equations on centred, scaled columns (fast at a million rows and
+    well conditioned for money-scale covariates); the first column of ``X`` is the intercept."""
+    mean = X[:, 1:].mean(axis=0)
+    scale = X[:, 1:].std(axis=0)
+    scale[scale == 0] = 1.0
+    Z = np.column_stack([np.ones(len(X)), (X[:, 1:] - mean) / scale])
+    b = np.linalg.solve(Z.T @ Z, Z.T @ y)
+    slopes = b[1:] / scale
+    return np.r_[b[0] - mean @ slopes, slopes]
+
+
 def _odds_weights(t: np.ndarray, e: np.ndarray) -> np.ndarray:
     return np.where(t, 1.0, e / (1 - e))
 
@@ -137,7 +151,7 @@ def aipw_att(y, treated, propensity, covariates, *, level: float = 0.95) -> dict
     if np.linalg.matrix_rank(xc) < design.shape[1]:
         raise EstimatorError("the outcome model cannot be fitted: a covariate is constant (or a combination of others) "
                              "in the comparison pool")
-    coef, *_ = np.linalg.lstsq(xc, y[~t], rcond=None)
+    coef = _least_squares(xc, y[~t])
     r = y - design @ coef
     w = _odds_weights(t, e)
     est, se = _weighted_difference_hc0(r, t, w)

@@ -510,24 +510,30 @@ def covariate_benchmarks(df: pd.DataFrame, treated, outcome: str, covariates: Se
     y = pd.to_numeric(df[outcome], errors="coerce").to_numpy(dtype=float)
     ctrl = ~t & np.isfinite(y)
     rows = []
+    wt, wc = w * t, w * ctrl
+    wcy = wc * np.nan_to_num(y)
     for col in covariates:
-        x = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
+        x = df[col].to_numpy(dtype=float) if pd.api.types.is_numeric_dtype(df[col]) and not \
+            pd.api.types.is_bool_dtype(df[col]) else pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
         bad = ~np.isfinite(x)
         if bad.any():
             raise SensitivityError(f"covariate {col!r} is missing or not numeric in data row {int(np.argmax(bad)) + 1}")
-        values = np.unique(x)
-        if len(values) < 2:
+        lo_v, hi_v = x.min(), x.max()
+        if lo_v == hi_v:
             continue
-        if len(values) == 2:
-            high, split = x == values[1], f"{values[1]:g} vs {values[0]:g}"
+        if np.all((x == lo_v) | (x == hi_v)):
+            high, split = x == hi_v, f"{hi_v:g} vs {lo_v:g}"
         else:
             med = float(np.median(x))
             high, split = x > med, f"above vs at or below median {med:g}"
-        p_t_high = np.sum(w * (t & high)) / np.sum(w * high)
-        p_t_low = np.sum(w * (t & ~high)) / np.sum(w * ~high)
-        wc = w * ctrl
-        y_high = np.sum(wc * high * np.nan_to_num(y)) / np.sum(wc * high) if np.sum(wc * high) else np.nan
-        y_low = np.sum(wc * ~high * np.nan_to_num(y)) / np.sum(wc * ~high) if np.sum(wc * ~high) else np.nan
+            if not high.any():  # more than half the values sit at the maximum
+                high, split = x >= med, f"at or above vs below median {med:g}"
+        sums = {name: (float(v[high].sum()), float(v.sum() - v[high].sum()))
+                for name, v in (("w", w), ("wt", wt), ("wc", wc), ("wcy", wcy))}
+        p_t_high = sums["wt"][0] / sums["w"][0]
+        p_t_low = sums["wt"][1] / sums["w"][1]
+        y_high = sums["wcy"][0] / sums["wc"][0] if sums["wc"][0] else np.nan
+        y_low = sums["wcy"][1] / sums["wc"][1] if sums["wc"][1] else np.nan
         rr_t = float(_ratio_at_least_one(p_t_high, p_t_low))
         rr_y = float(_ratio_at_least_one(y_high, y_low))
         if not (np.isfinite(rr_t) and np.isfinite(rr_y)):

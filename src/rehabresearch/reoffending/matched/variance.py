@@ -17,7 +17,7 @@ control falls in one cluster and its total weight is counted.
 
 The estimator is weighted least squares; the variance is the cluster sandwich with the small-sample
 factor G/(G-1) (N-1)/(N-K) (the "CR1" correction statsmodels applies with ``cov_type="cluster"``; with
-every row its own cluster this is HC1). All of it is vectorised (``np.add.at`` sums scores by cluster).
+every row its own cluster this is HC1). All of it is vectorised (``np.bincount`` sums scores by cluster).
 """
 
 from __future__ import annotations
@@ -75,8 +75,8 @@ def wls(y, X, weights=None, groups=None, *, correction: bool = True) -> tuple[np
     beta = bread @ (Xw.T @ yw)
     scores = Xw * (yw - Xw @ beta)[:, None]
     codes, inverse = np.unique(g, return_inverse=True)
-    summed = np.zeros((len(codes), X.shape[1]))
-    np.add.at(summed, inverse, scores)
+    summed = np.column_stack([np.bincount(inverse, weights=scores[:, j], minlength=len(codes))
+                              for j in range(X.shape[1])])
     cov = bread @ (summed.T @ summed) @ bread
     n_obs, k, n_groups = len(y), X.shape[1], len(codes)
     if correction:
