@@ -11,6 +11,7 @@ from statsmodels.stats.proportion import proportion_effectsize
 from rehabresearch.reoffending.matched.jdl import (
     MIN_REOFFENDERS_FOR_TIME,
     difference_phrase,
+    forest_rows,
     jdl_findings,
     time_headline,
     typical_100_table,
@@ -123,3 +124,21 @@ def test_typical_100_table():
     assert list(t["90% interval low"]) == [-12, -90]
     assert list(t["statistically significant"]) == [False, True]
     assert list(t["unit"]) == ["per 100 people", "per 100 people"]
+
+
+def test_bad_effect_values_are_named():
+    with pytest.raises(ValueError, match="rate result's 'low' must be a number, got 'abc'"):
+        jdl_findings({"rate": {**_effect(-0.1, 0.1), "low": "abc"}})
+    with pytest.raises(ValueError, match="frequency result lacks its 'treated mean'"):
+        typical_100_table({"frequency": {"low": -1, "high": 1, "comparison mean": 1.0}})
+    with pytest.raises(ValueError, match="not finite"):
+        jdl_findings({"rate": _effect(np.nan, 0.1)})
+
+
+def test_forest_rows_scale_and_label():
+    rows = forest_rows({"rate": _effect(-0.12, 0.02), "time": _effect(-10.0, 25.0, t=160.0, c=150.0),
+                        "custody": _effect(-0.05, -0.01, t=0.1, c=0.13)})
+    assert list(rows["label"])[:2] == ["Proven reoffending rate (people per 100)", "Time to first proven reoffence (days)"]
+    assert rows["difference"].iloc[0] == pytest.approx(-5.0) and rows["low"].iloc[0] == pytest.approx(-12.0)
+    assert rows["difference"].iloc[1] == pytest.approx(10.0) and rows["high"].iloc[1] == pytest.approx(25.0)
+    assert rows["label"].iloc[2] == "custody" and rows["significant"].iloc[2]

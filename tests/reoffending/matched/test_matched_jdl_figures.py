@@ -42,6 +42,7 @@ def test_attrition_plot_draws_counts_and_hides_small_losses():
     ([("Submitted", 10)], None, "two stages"),
     ([("Submitted", 10), ("Matched", 12)], None, "more people"),
     ([("Submitted", 10), ("Matched", 2.5)], None, "whole numbers"),
+    ([("Submitted", "ten"), ("Matched", 8)], None, "whole numbers"),
     ([("Submitted", 10), ("Matched", 8)], ["a", "b"], "one reason per step"),
 ])
 def test_attrition_refuses_inconsistent_stages(stages, reasons, match):

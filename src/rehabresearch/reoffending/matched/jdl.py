@@ -31,6 +31,7 @@ __all__ = [
     "MIN_REOFFENDERS_FOR_TIME",
     "OUTCOMES",
     "difference_phrase",
+    "forest_rows",
     "jdl_findings",
     "time_headline",
     "typical_100_table",
@@ -109,6 +110,19 @@ def time_headline(treated_reoffenders: int) -> tuple[bool, str | None]:
                    f"{MIN_REOFFENDERS_FOR_TIME}): an average over so few reoffenders could give misleading results.")
 
 
+def _value(eff: Mapping, key: str, outcome: str) -> float:
+    """A number from an effect dict, or a clear error naming the outcome and the entry."""
+    if key not in eff:
+        raise ValueError(f"the {outcome} result lacks its {key!r} entry")
+    try:
+        value = float(eff[key])
+    except (TypeError, ValueError):
+        raise ValueError(f"the {outcome} result's {key!r} must be a number, got {eff[key]!r}") from None
+    if not np.isfinite(value):
+        raise ValueError(f"the {outcome} result's {key!r} is missing or not finite ({eff[key]!r})")
+    return value
+
+
 def _fill(text: str, people: str, person: str) -> str:
     return text.replace("{people}", people).replace("{person}", person)
 
@@ -131,16 +145,17 @@ def jdl_findings(effects: Mapping[str, Mapping], *, level: float = 0.95, treated
             continue
         eff = effects[key]
         scale = spec["scale"]
-        low, high = float(eff["low"]) * scale, float(eff["high"]) * scale
+        low, high = _value(eff, "low", key) * scale, _value(eff, "high", key) * scale
         unit = tuple(_fill(u, people, person) for u in spec["unit"])
         phrase = difference_phrase(low, high, unit=unit, words=spec["words"], level=level, people=people)
         significant = bool(low > 0 or high < 0)
         sentence = f"{_fill(spec['subject'], people, person)} {phrase}"
         needed = None
         if key == "rate" and not significant:
-            ratio = float(eff.get("comparison effective size", eff.get("comparison people"))) / float(eff["treated people"])
-            n = number_needed_rates(float(eff["treated mean"]), float(eff["comparison mean"]), level=level,
-                                    power=power, ratio=ratio)
+            size_key = "comparison effective size" if "comparison effective size" in eff else "comparison people"
+            ratio = _value(eff, size_key, key) / _value(eff, "treated people", key)
+            n = number_needed_rates(_value(eff, "treated mean", key), _value(eff, "comparison mean", key),
+                                    level=level, power=power, ratio=ratio)
             if np.isfinite(n):
                 needed = int(n)
                 sentence += (f" Based on the current measurements, it is estimated that {needed:,} {people} in the "
@@ -171,15 +186,40 @@ def typical_100_table(effects: Mapping[str, Mapping], *, level: float = 0.95, pe
         if key not in effects:
             continue
         eff, scale = effects[key], spec["scale"]
-        t, c = float(eff["treated mean"]) * scale, float(eff["comparison mean"]) * scale
+        t, c = _value(eff, "treated mean", key) * scale, _value(eff, "comparison mean", key) * scale
+        low, high = _value(eff, "low", key) * scale, _value(eff, "high", key) * scale
         rows.append({
             "measure": spec["measure"],
             "unit": "days" if key == "time" else f"per 100 {people}",
             "treatment group": round(t),
             "comparison group": round(c),
             "difference": round(t - c),
-            f"{pct} interval low": round(float(eff["low"]) * scale),
-            f"{pct} interval high": round(float(eff["high"]) * scale),
-            "statistically significant": bool(eff["low"] > 0 or eff["high"] < 0),
+            f"{pct} interval low": round(low),
+            f"{pct} interval high": round(high),
+            "statistically significant": bool(low > 0 or high < 0),
         })
     return pd.DataFrame(rows)
+
+
+#: Forest-plot labels with units, per outcome.
+FOREST_LABELS = {
+    "rate": "Proven reoffending rate (people per 100)",
+    "frequency": "Proven reoffences (per 100 people)",
+    "time": "Time to first proven reoffence (days)",
+}
+
+
+def forest_rows(effects: Mapping[str, Mapping], labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Rows for the forest plot from effect dicts: ``label``, ``difference``, ``low``, ``high``,
+    ``significant`` on the JDL scale (rate and frequency per 100 people, time in days). Keys of
+    ``effects`` outside the three headline outcomes are shown on their own scale with their key (or
+    ``labels[key]``) as label."""
+    labels = {**FOREST_LABELS, **(labels or {})}
+    rows = []
+    for key, eff in effects.items():
+        scale = OUTCOMES[key]["scale"] if key in OUTCOMES else 1.0
+        diff = _value(eff, "treated mean", key) - _value(eff, "comparison mean", key)
+        low, high = _value(eff, "low", key), _value(eff, "high", key)
+        rows.append({"label": labels.get(key, key), "difference": diff * scale, "low": low * scale,
+                     "high": high * scale, "significant": bool(low > 0 or high < 0)})
+    return pd.DataFrame(rows, columns=["label", "difference", "low", "high", "significant"])

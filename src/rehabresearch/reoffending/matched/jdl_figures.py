@@ -31,7 +31,10 @@ def attrition_table(stages: Sequence[tuple[str, int]], reasons: Sequence[str | N
     if len(stages) < 2:
         raise ValueError("an attrition diagram needs at least two stages (submitted and analysed)")
     labels = [str(s[0]) for s in stages]
-    counts = np.asarray([s[1] for s in stages], dtype=float)
+    try:
+        counts = np.asarray([s[1] for s in stages], dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"stage counts must be whole numbers >= 0, got {[s[1] for s in stages]}") from None
     if (~np.isfinite(counts)).any() or (counts < 0).any() or (counts != np.round(counts)).any():
         raise ValueError(f"stage counts must be whole numbers >= 0, got {[s[1] for s in stages]}")
     if (np.diff(counts) > 0).any():
