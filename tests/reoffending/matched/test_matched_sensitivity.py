@@ -345,3 +345,18 @@ def test_e_value_for_effect_binary_and_continuous():
     assert c["high"] == pytest.approx(np.exp(0.91 * -0.25 + 0.91 * 1.959964 * 0.05), rel=1e-6)
     with pytest.raises(SensitivityError, match="standard deviation"):
         e_value_for_effect({"difference": -0.5, "standard error": 0.1}, kind="continuous")
+
+
+def test_rare_outcome_pairs_and_extreme_ratios():
+    rng = np.random.default_rng(21)
+    n = 100_000
+    yt = (rng.random(n) < 0.003).astype(float)  # 0.3% and 0.6%: rare events
+    yc = (rng.random(n) < 0.006).astype(float)
+    r = rosenbaum_binary(yt, yc, [1.0, 1.5], two_sided=False)
+    a, b = r["treated only"], r["control only"]
+    assert r["direction"] == "less"
+    ref = stats.binomtest(b, a + b, 1.5 / 2.5, alternative="greater").pvalue
+    assert r["table"]["p upper bound"].iloc[1] == pytest.approx(ref, rel=1e-9)
+    assert 1.0 < r["critical gamma"] < 3.0
+    assert e_value_point(1 + 1e-12) == pytest.approx(1.0, abs=1e-5)
+    assert e_value_point(1e6) == pytest.approx(1e6 + np.sqrt(1e6 * (1e6 - 1)), rel=1e-12)

@@ -76,3 +76,22 @@ def test_bad_input_names_the_row():
         matched_logrank(np.arange(4.0), np.array([1, 2, 0, 1.0]), treated, np.ones(4))
     with pytest.raises(SurvivalError, match="both matched groups"):
         matched_logrank(np.arange(4.0), np.ones(4), treated, np.array([1.0, 1.0, 0.0, 0.0]))
+
+
+def test_table_is_drawn_by_the_existing_km_plot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from rehabresearch.reoffending.survival import km_plot
+
+    rng = np.random.default_rng(4)
+    time, event, treated = _data(rng, 300)
+    w = np.ones(len(time))
+    km = matched_kaplan_meier(time, event, treated, w)
+    risk = matched_number_at_risk(time, treated, w, [0, 90, 180, 270, 365])
+    fig = km_plot(km, risk, group="group", title="Not yet reoffended after matching (% of people)",
+                  time_label="Days since release", source="Synthetic cohort")
+    assert len(fig.axes[0].lines) == 2
+    plt.close(fig)
