@@ -10,10 +10,12 @@ from statsmodels.stats.proportion import proportion_effectsize
 
 from rehabresearch.reoffending.matched.jdl import (
     MIN_REOFFENDERS_FOR_TIME,
+    can_and_cannot_say,
     difference_phrase,
     forest_rows,
     jdl_findings,
     time_headline,
+    typical_100_heading,
     typical_100_table,
 )
 from rehabresearch.reoffending.matched.power import (
@@ -142,3 +144,22 @@ def test_forest_rows_scale_and_label():
     assert rows["difference"].iloc[0] == pytest.approx(-5.0) and rows["low"].iloc[0] == pytest.approx(-12.0)
     assert rows["difference"].iloc[1] == pytest.approx(10.0) and rows["high"].iloc[1] == pytest.approx(25.0)
     assert rows["label"].iloc[2] == "custody" and rows["significant"].iloc[2]
+
+
+def test_can_and_cannot_say():
+    effects = {"rate": _effect(-0.087, -0.023), "frequency": _effect(-0.3, 0.2, t=1.2, c=1.3),
+               "time": _effect(5.0, 30.0, t=160.0, c=140.0)}
+    says = can_and_cannot_say(effects, service="the Project", level=0.9, treated_reoffenders=45).set_index("outcome")
+    assert says.loc["rate", "can say"] == ("This analysis provides evidence that, for every 100 people, support from the "
+                                           "Project decreases the number of people who commit a proven reoffence within "
+                                           "one year by between 2 and 9 people (90% confidence interval).")
+    assert says.loc["rate", "cannot say"] == ("This analysis shows that the Project increases or has no effect on the "
+                                              "reoffending rate of its participants.")
+    assert "may decrease the number of proven reoffences committed within one year by up to 30 offences, or may " \
+           "increase it by up to 20 offences" in says.loc["frequency", "can say"]
+    assert "increases, decreases or has no effect on" in says.loc["frequency", "cannot say"]
+    assert "lengthens the average time to first proven reoffence by between 5 and 30 days" in says.loc["time", "can say"]
+    assert "shortens or has no effect on" in says.loc["time", "cannot say"]
+    few = can_and_cannot_say(effects, treated_reoffenders=10)
+    assert list(few["outcome"]) == ["rate", "frequency"]
+    assert typical_100_heading("women").startswith("For 100 typical women who receive support")

@@ -29,11 +29,13 @@ from .power import DEFAULT_POWER, number_needed_rates
 
 __all__ = [
     "MIN_REOFFENDERS_FOR_TIME",
+    "can_and_cannot_say",
     "OUTCOMES",
     "difference_phrase",
     "forest_rows",
     "jdl_findings",
     "time_headline",
+    "typical_100_heading",
     "typical_100_table",
 ]
 
@@ -223,3 +225,61 @@ def forest_rows(effects: Mapping[str, Mapping], labels: Mapping[str, str] | None
         rows.append({"label": labels.get(key, key), "difference": diff * scale, "low": low * scale,
                      "high": high * scale, "significant": bool(low > 0 or high < 0)})
     return pd.DataFrame(rows, columns=["label", "difference", "low", "high", "significant"])
+
+
+def typical_100_heading(people: str = "people") -> str:
+    """The sentence that opens the JDL estimates table."""
+    return f"For 100 typical {people} who receive support, compared with 100 similar {people} who do not receive it:"
+
+
+#: What a reader may and may not conclude, per outcome: the quantity, its unit, and the verbs for a
+#: fall and a rise (JDL report code: "What you can say" / "What you cannot say").
+SAY = {
+    "rate": ("the number of {people} who commit a proven reoffence within one year", ("decrease", "increase"),
+             "the reoffending rate of its participants"),
+    "frequency": ("the number of proven reoffences committed within one year", ("decrease", "increase"),
+                  "the number of reoffences committed by its participants"),
+    "time": ("the average time to first proven reoffence", ("shorten", "lengthen"),
+             "the average time to first reoffence for its participants"),
+}
+
+
+def can_and_cannot_say(effects: Mapping[str, Mapping], *, service: str = "the service", level: float = 0.95,
+                       treated_reoffenders: int | None = None, people: str = "people",
+                       person: str = "person") -> pd.DataFrame:
+    """The JDL's "what you can say" and "what you cannot say" sentences for each headline outcome.
+
+    Can say: a significant result gives the direction and its range for every 100 people ("... support
+    from the service decreases the number of people who commit a proven reoffence within one year by
+    between 2 and 9 people"); otherwise that it may move either way, by up to the interval's limits.
+    Cannot say: any conclusion the interval does not support (a direction, or no effect). The time to
+    first reoffence is left out when it is not a headline (fewer than 30 treated reoffenders). Columns:
+    ``outcome``, ``can say``, ``cannot say``.
+    """
+    pct = _pct(level)
+    rows = []
+    for key, (what, verbs, whom) in SAY.items():
+        if key not in effects:
+            continue
+        if key == "time" and (treated_reoffenders is None or not time_headline(treated_reoffenders)[0]):
+            continue
+        eff, spec = effects[key], OUTCOMES[key]
+        low = _value(eff, "low", key) * spec["scale"]
+        high = _value(eff, "high", key) * spec["scale"]
+        unit = tuple(_fill(u, people, person) for u in spec["unit"])
+        what_text = _fill(what, people, person)
+        lead = ("This analysis provides evidence that, for " + (f"{people} who reoffend within one year"
+                if key == "time" else f"every 100 {people}") + f", support from {service} ")
+        if high < 0:
+            can = f"{lead}{verbs[0]}s {what_text} by between {abs(round(high)):,} and {_count(low, unit)}"
+            cannot = f"{verbs[1]}s or has no effect on"
+        elif low > 0:
+            can = f"{lead}{verbs[1]}s {what_text} by between {round(low):,} and {_count(high, unit)}"
+            cannot = f"{verbs[0]}s or has no effect on"
+        else:
+            can = (f"{lead}may {verbs[0]} {what_text} by up to {_count(low, unit)}, or may {verbs[1]} it by up to "
+                   f"{_count(high, unit)}")
+            cannot = f"{verbs[1]}s, {verbs[0]}s or has no effect on"
+        rows.append({"outcome": key, "can say": f"{can} ({pct} confidence interval).",
+                     "cannot say": f"This analysis shows that {service} {cannot} {whom}."})
+    return pd.DataFrame(rows, columns=["outcome", "can say", "cannot say"])
