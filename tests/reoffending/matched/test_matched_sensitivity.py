@@ -360,3 +360,14 @@ def test_rare_outcome_pairs_and_extreme_ratios():
     assert 1.0 < r["critical gamma"] < 3.0
     assert e_value_point(1 + 1e-12) == pytest.approx(1.0, abs=1e-5)
     assert e_value_point(1e6) == pytest.approx(1e6 + np.sqrt(1e6 * (1e6 - 1)), rel=1e-12)
+
+
+def test_benchmarks_undefined_and_null_associations():
+    df = pd.DataFrame({"only_treated": [1.0] * 10 + [0.0] * 30, "flat": [0.0, 1.0] * 20,
+                       "y": [0.0] * 40})
+    treated = np.r_[np.ones(10, bool), np.zeros(30, bool)]
+    b = covariate_benchmarks(df, treated, "y", ["only_treated", "flat"])
+    assert b.attrs["not benchmarked"] == ["only_treated"]
+    row = b.set_index("covariate").loc["flat"]
+    assert row["risk ratio with outcome"] == 1.0 and row["bias bound"] == pytest.approx(1.0)
+    assert np.isfinite(b["as e-value"]).all()

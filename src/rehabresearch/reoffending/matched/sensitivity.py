@@ -499,6 +499,8 @@ def covariate_benchmarks(df: pd.DataFrame, treated, outcome: str, covariates: Se
     bounding factor B = RR_T RR_Y / (RR_T + RR_Y - 1), the most bias an unmeasured factor this strong
     could produce; ``as e-value`` is the E-value of B: an unmeasured factor with both associations at
     that value produces the same bias. Sorted strongest first. ``weights`` (optional) weight people.
+    A covariate with no comparison people on one side of its split cannot be assessed; it is left out
+    and named in ``result.attrs["not benchmarked"]``.
     """
     t = np.asarray(treated).astype(bool)
     if len(t) != len(df):
@@ -512,6 +514,7 @@ def covariate_benchmarks(df: pd.DataFrame, treated, outcome: str, covariates: Se
     rows = []
     wt, wc = w * t, w * ctrl
     wcy = wc * np.nan_to_num(y)
+    skipped: list[str] = []
     for col in covariates:
         x = df[col].to_numpy(dtype=float) if pd.api.types.is_numeric_dtype(df[col]) and not \
             pd.api.types.is_bool_dtype(df[col]) else pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
@@ -534,10 +537,13 @@ def covariate_benchmarks(df: pd.DataFrame, treated, outcome: str, covariates: Se
         p_t_low = sums["wt"][1] / sums["w"][1]
         y_high = sums["wcy"][0] / sums["wc"][0] if sums["wc"][0] else np.nan
         y_low = sums["wcy"][1] / sums["wc"][1] if sums["wc"][1] else np.nan
-        rr_t = float(_ratio_at_least_one(p_t_high, p_t_low))
-        rr_y = float(_ratio_at_least_one(y_high, y_low))
+        if np.isnan(y_high) or np.isnan(y_low):
+            skipped.append(col)  # no comparison people on one side of the split: association undefined
+            continue
+        rr_t = 1.0 if p_t_high == p_t_low else float(_ratio_at_least_one(p_t_high, p_t_low))
+        rr_y = 1.0 if y_high == y_low else float(_ratio_at_least_one(y_high, y_low))
         if not (np.isfinite(rr_t) and np.isfinite(rr_y)):
-            bias = np.inf
+            bias = np.inf  # a side with none treated or no events: as strong as an association can be
         else:
             bias = rr_t * rr_y / (rr_t + rr_y - 1)
         rows.append({"covariate": col, "label": (labels or {}).get(col, col), "split": split,
@@ -545,4 +551,6 @@ def covariate_benchmarks(df: pd.DataFrame, treated, outcome: str, covariates: Se
                      "as e-value": float(bias + np.sqrt(bias * (bias - 1))) if np.isfinite(bias) else np.inf})
     cols = ["covariate", "label", "split", "risk ratio with treatment", "risk ratio with outcome", "bias bound",
             "as e-value"]
-    return pd.DataFrame(rows, columns=cols).sort_values("as e-value", ascending=False, ignore_index=True)
+    out = pd.DataFrame(rows, columns=cols).sort_values("as e-value", ascending=False, ignore_index=True)
+    out.attrs["not benchmarked"] = skipped
+    return out
