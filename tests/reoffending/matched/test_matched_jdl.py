@@ -113,6 +113,9 @@ def test_time_is_not_a_headline_below_thirty_reoffenders():
     assert not headline and "29 people" in why and "misleading" in why
     f = jdl_findings({"time": _effect(-5, 5, 100, 100)}, treated_reoffenders=12)
     assert not f["headline"].iloc[0] and "fewer than 30" in f["note"].iloc[0]
+    assert "only 12 people" in f["note"].iloc[0]
+    assert "because fewer than 10 people in the treatment group reoffended:" in time_headline(4)[1]
+    assert " 4 " not in time_headline(4)[1]
     with pytest.raises(ValueError, match="treated_reoffenders"):
         jdl_findings({"time": _effect(-5, 5, 100, 100)})
     with pytest.raises(ValueError, match="unknown"):

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from ... import disclosure
 from .power import DEFAULT_POWER, number_needed_rates
 
 __all__ = [
@@ -102,14 +103,18 @@ def difference_phrase(low: float, high: float, *, unit=("person", "people"), wor
             f"More {people} would need to be analysed in order to determine the direction of this difference.")
 
 
-def time_headline(treated_reoffenders: int) -> tuple[bool, str | None]:
-    """Whether the time to first reoffence is a headline, and if not, why (in words)."""
+def time_headline(treated_reoffenders: int, threshold: int = disclosure.DEFAULT_THRESHOLD) -> tuple[bool, str | None]:
+    """Whether the time to first reoffence is a headline, and if not, why (in words; a count below the
+    disclosure ``threshold`` is given as "fewer than 10")."""
     n = int(treated_reoffenders)
     if n >= MIN_REOFFENDERS_FOR_TIME:
         return True, None
-    return False, (f"Time to first reoffence is not given as a headline result because only {n} "
-                   f"{'person' if n == 1 else 'people'} in the treatment group reoffended (fewer than "
-                   f"{MIN_REOFFENDERS_FOR_TIME}): an average over so few reoffenders could give misleading results.")
+    count = disclosure.safe_count(n, threshold)
+    hidden = count.startswith("fewer")
+    who = f"{count} {'person' if count == '1' else 'people'} in the treatment group reoffended"
+    return False, (f"Time to first reoffence is not given as a headline result because {'only ' if not hidden else ''}"
+                   f"{who}{'' if hidden else f' (fewer than {MIN_REOFFENDERS_FOR_TIME})'}: an average over so few "
+                   "reoffenders could give misleading results.")
 
 
 def _value(eff: Mapping, key: str, outcome: str) -> float:
