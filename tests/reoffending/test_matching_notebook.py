@@ -90,3 +90,15 @@ def test_small_group_figures_that_reveal_a_count_are_suppressed_on_the_page(tmp_
     assert "is not shown: fewer than 10 people" in page
     results = json.loads((tmp_path / "reports" / "matched_comparison" / "results.json").read_text())["results"]
     assert "treated_rate" not in results and "difference_pp" not in results
+
+
+def test_quick_report_has_the_jdl_form_sensitivity_robustness_and_survival(tmp_path):
+    result = _run(tmp_path, {"level": 0.9})
+    assert result.status == "ok", result.error
+    page = html.unescape((tmp_path / "reports" / "matched_comparison" / "index.html").read_text())
+    for text in ["Table 8: For 100 typical people", "Table 9: What you can and cannot say",
+                 "(90% confidence interval)", "Rosenbaum", "To explain away the estimated risk ratio",
+                 "Table 10: The effect on the treated by other estimators", "log-rank test"]:
+        assert text in page, text
+    assert "95% confidence interval" not in page
+    assert page.count("<img") >= 5  # love plot, recovery chart, forest plot, attrition diagram, survival curves

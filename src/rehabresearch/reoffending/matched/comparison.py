@@ -12,7 +12,7 @@ import pandas as pd
 from ... import disclosure
 from .balance import SMD_THRESHOLD, balance_table, common_support
 from .design import Design, build_design, formula_variables, infer_types, missing_summary, refuse_missing
-from .effects import estimate_effect
+from .effects import VARIANCE_OPTIONS, clustered_effect, estimate_effect
 from .inputs import (
     JDL_MINIMUM_GROUP,
     MatchingError,
@@ -46,6 +46,7 @@ class MatchedComparison:
     level: float = 0.95
     notes: list[str] = field(default_factory=list)
     user_labels: dict[str, str] = field(default_factory=dict)
+    treated_submitted: int | None = None
 
     @property
     def labels(self) -> dict[str, str]:
@@ -93,6 +94,7 @@ def matched_comparison(
     missing: str = "refuse",
     duplicates: str = "refuse",
     max_iter: int = MAX_ITER,
+    variance: str = "independent",
 ) -> MatchedComparison:
     """Fit the propensity score, match, check balance and support, and estimate each outcome's effect.
 
@@ -107,8 +109,14 @@ def matched_comparison(
     the JDL pilot minimum) applies to the submitted and matched treatment group; lowering it below 60
     is allowed but recorded in ``flags`` for the report to state. ``level`` is the confidence level of
     every interval (and of the wording). ``labels`` names covariates in the warnings and tables.
+    ``variance`` is ``"independent"`` (default: the two matched groups as independent samples, Kish
+    effective size for weighted controls; Newcombe's interval for a rate) or ``"clustered"``
+    (cluster-robust by matched set, or by person with replacement, for outcomes known for everyone; see
+    :func:`.effects.clustered_effect`).
     """
     labels = dict(labels or {})
+    if variance not in VARIANCE_OPTIONS:
+        raise MatchingError(f"variance must be one of {VARIANCE_OPTIONS}, got {variance!r}")
     outcome_kinds = dict(outcomes) if isinstance(outcomes, Mapping) else {o: None for o in outcomes}
     if not outcome_kinds:
         raise MatchingError("no outcome column named")
@@ -126,6 +134,7 @@ def matched_comparison(
         raise MatchingError(f"min_group_size must be a whole number of at least 1, got {min_group_size!r}")
     flag = minimum_group_flag(min_group_size)
     flags = [flag] if flag else []
+    submitted = int(treatment_indicator(df, treatment).sum())
     df, n_dropped = handle_duplicates(df, duplicates)
     treated = treatment_indicator(df, treatment)
     _require_group(int(treated.sum()), min_group_size, "treatment group")
@@ -158,10 +167,11 @@ def matched_comparison(
             "groups still differ on these, so the estimates may be biased; consider a narrower caliper or more "
             "comparison people."
         )
-    effects = pd.DataFrame([
-        estimate_effect(df, o, m, kind=k, among_observed=o in among_observed, level=level)
-        for o, k in outcome_kinds.items()
-    ])
+    effects = [estimate_effect(df, o, m, kind=k, among_observed=o in among_observed, level=level)
+               for o, k in outcome_kinds.items()]
+    if variance == "clustered":  # outcomes known for everyone; one defined only for some keeps the default
+        effects = [clustered_effect(e, df, m) if e["outcome"] not in among_observed else e for e in effects]
+    effects = pd.DataFrame(effects)
     raw = unmatched(treated)
     unadjusted = pd.DataFrame([
         estimate_effect(df, o, raw, kind=k, among_observed=o in among_observed, level=level)
@@ -169,7 +179,7 @@ def matched_comparison(
     ])
     notes = design_notes(design, all_labels, duplicates_dropped=n_dropped, duplicates=duplicates)
     return MatchedComparison(fit, m, support, balance, effects, unadjusted, int(min_group_size), warnings, flags,
-                             design, df, n_dropped, float(level), notes, labels)
+                             design, df, n_dropped, float(level), notes, labels, submitted)
 
 
 def prepare_data(df: pd.DataFrame, treatment: str, covariates: Sequence[str] | str,

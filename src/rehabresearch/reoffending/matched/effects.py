@@ -89,3 +89,29 @@ def estimate_effect(
         "significant": bool(lo > 0 or hi < 0),
     })
     return result
+
+
+#: How the effect's standard error is computed: the two matched groups as independent samples (default),
+#: or cluster-robust with matched sets as clusters (persons, with their weights, when matching reuses people).
+VARIANCE_OPTIONS = ("independent", "clustered")
+
+
+def clustered_effect(effect: dict, df: pd.DataFrame, matching: MatchResult) -> dict:
+    """``effect`` (from :func:`estimate_effect`) with its standard error, interval, z and p-value replaced
+    by the cluster-robust ones of :func:`.variance.matched_difference_from_pairs`: matched sets as
+    clusters without replacement, persons (counted with their weights) with replacement. The point
+    estimate is unchanged. Adds ``variance`` saying which clusters were used."""
+    from scipy import stats as _stats
+
+    from .variance import matched_difference_from_pairs
+
+    y = _numeric_column(df, effect["outcome"], "outcome", allow_missing=True)
+    r = matched_difference_from_pairs(y, matching.pair_treated, matching.pair_control, replace=matching.replace,
+                                      level=effect["level"])
+    out = dict(effect)
+    se = r["standard error"]
+    z = effect["difference"] / se if se > 0 else 0.0
+    out.update({"standard error": se, "low": r["low"], "high": r["high"], "z": float(z),
+                "p value": float(2 * _stats.norm.sf(abs(z))), "significant": bool(r["low"] > 0 or r["high"] < 0),
+                "variance": f"cluster-robust, clustered by {r['clustered by']}"})
+    return out
