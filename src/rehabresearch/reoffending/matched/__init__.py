@@ -47,7 +47,13 @@ Algorithm, in order (:func:`matched_comparison` runs all of it; one module per j
 5. :func:`jdl_statement` (``wording``) — the plain-English sentence in the JDL form; ``wording`` also
    holds the reader's tables, ``figures`` the Love plot and the recovery chart.
 
-Inputs are loaded and checked in ``inputs``; ``comparison`` holds the entry point.
+Inputs are loaded and checked in ``inputs``, covariates (a list or a formula) turned into the model's
+design in ``design``; ``comparison`` holds the entry point; ``suppression`` the disclosure rule of
+the report and ``page`` its sentences about the data and its headline numbers. The extra parts of the
+report (the Justice Data Lab form, sensitivity to hidden bias, the robustness table, survival after
+matching) have their methods in ``jdl``, ``jdl_figures``, ``power``, ``sensitivity``,
+``sensitivity_text``, ``estimators``, ``variance`` and ``survival``, assembled from a finished
+comparison by ``extras``.
 """
 
 from .balance import SMD_THRESHOLD, balance_table, common_support
