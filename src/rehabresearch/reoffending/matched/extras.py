@@ -192,8 +192,12 @@ def sensitivity_findings(res, outcome: str | None = None, *, measure: str = "the
     out.append(sensitivity_text.e_value_sentence(ev, treatment=service, outcome=measure))
     balance = pd.DataFrame(res.design.balance_matrix, columns=list(res.design.balance_names))
     balance[outcome] = y
-    bench = sensitivity.covariate_benchmarks(balance, m.treated, outcome, list(res.design.balance_names),
-                                             labels=res.labels)
+    try:
+        bench = sensitivity.covariate_benchmarks(balance, m.treated, outcome, list(res.design.balance_names),
+                                                 labels=res.labels)
+    except sensitivity.SensitivityError as exc:
+        out.append(f"The observed characteristics could not serve as a benchmark: {exc}.")
+        return out
     out.append(sensitivity_text.benchmark_sentence(ev, bench))
     return out
 
