@@ -102,3 +102,20 @@ def test_quick_report_has_the_jdl_form_sensitivity_robustness_and_survival(tmp_p
         assert text in page, text
     assert "95% confidence interval" not in page
     assert page.count("<img") >= 5  # love plot, recovery chart, forest plot, attrition diagram, survival curves
+
+
+def test_lalonde_like_csv_renders_instead_of_a_false_no_overlap(tmp_path):
+    # The reported failure: ~1% treated, earnings in dollars with many zeros; the first propensity fit ran away
+    # and the report refused with "no overlap". Now the report renders with one command.
+    from test_matching_propensity import lalonde_like
+
+    path = tmp_path / "nsw_like.csv"
+    lalonde_like(3).to_csv(path, index=False)
+    covs = ["age", "educ", "black", "hispanic", "married", "nodegree", "re74", "re75", "u74", "u75"]
+    result = _run(tmp_path, {"data": str(path), "treatment": "treat", "covariates": covs, "exact": [],
+                             "outcomes": {"re78": "continuous"}, "among_observed": [], "replace": True,
+                             "outcome_text": {"re78": ["earnings in 1978", None, "dollars"]}})
+    assert result.status == "ok", result.error
+    page = html.unescape((tmp_path / "reports" / "matched_comparison" / "index.html").read_text())
+    assert "no overlap" not in page and "earnings in 1978" in page
+    assert "matched with replacement" in page  # the sensitivity section says what is done instead of the bounds
