@@ -40,6 +40,7 @@ coefficients to 1e-6 on generated hard cases (``tests/reoffending/test_matching_
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -171,8 +172,10 @@ def _newton(z, y, beta, *, mean, sd, max_iter, tol, detect=True) -> _State:
         np.multiply(z, np.sqrt(p * (1.0 - p))[:, None], out=buf)
         hess = buf.T @ buf
         try:
-            step = linalg.solve(hess, grad, assume_a="pos")
-        except (linalg.LinAlgError, ValueError):
+            with warnings.catch_warnings():  # an ill-conditioned Hessian (probabilities near 0 or 1) is expected
+                warnings.simplefilter("error", linalg.LinAlgWarning)
+                step = linalg.solve(hess, grad, assume_a="pos")
+        except (linalg.LinAlgError, linalg.LinAlgWarning, ValueError):
             step = np.linalg.lstsq(hess, grad, rcond=None)[0]
         t = 1.0
         for _ in range(51):
@@ -183,8 +186,11 @@ def _newton(z, y, beta, *, mean, sd, max_iter, tol, detect=True) -> _State:
                 break
             t /= 2
             state.halvings += 1
-        else:  # no step improves the likelihood: at the optimum to rounding if the Newton decrement is tiny
-            state.converged = bool(np.dot(grad, step) <= 1e-10 * max(1.0, abs(state.loglik)))
+        else:  # no step improves the likelihood (to rounding): the optimum, or separation gone below rounding
+            if detect and _certifies_separation(z, y, step):
+                state.separated = step
+            else:
+                state.converged = bool(np.dot(grad, step) <= 1e-10 * max(1.0, abs(state.loglik)))
             break
         state.beta, state.eta, state.loglik = new_beta, new_eta, new_ll
         new_coef = _to_original(new_beta, mean, sd)
