@@ -181,3 +181,54 @@ def test_one_million_rows_agree_with_statsmodels():
     fit = M.fit_propensity(df, "t", covs)
     ref = _statsmodels(df, "t", covs)
     np.testing.assert_allclose(fit.coef, ref.params.to_numpy(), rtol=1e-6, atol=0)
+
+
+def _separable(x: np.ndarray, y: np.ndarray) -> bool:
+    """Independent check by linear programming (the idea of Konis 2007): is there a direction d with
+    X d >= 0 for every treated person, <= 0 for every untreated one, and X d != 0 somewhere? Maximise
+    sum(s_i (X d)_i), s = +1 treated / -1 untreated, over |d_j| <= 1; the data are separated when the
+    maximum is positive."""
+    from scipy.optimize import linprog
+
+    z = np.column_stack([np.ones(len(y)), (x - x.mean(0)) / x.std(0)])
+    s = np.where(y > 0, 1.0, -1.0)
+    res = linprog(-(s @ z), A_ub=-(s[:, None] * z), b_ub=np.zeros(len(y)), bounds=[(-1, 1)] * z.shape[1],
+                  method="highs")
+    return bool(res.status == 0 and -res.fun > 1e-7 * len(y))
+
+
+def test_random_hard_designs_fit_like_statsmodels_or_are_separated():
+    rng = np.random.default_rng(2026)
+    seen = {"fit": 0, "separated": 0}
+    for _ in range(40):
+        n, p = int(rng.choice([300, 2000])), int(rng.integers(1, 5))
+        cols = []
+        for _ in range(p):
+            if rng.random() < 0.5:  # money-like: many zeros, lognormal tail on a random scale
+                cols.append(np.where(rng.random(n) < rng.uniform(0, 0.9), 0.0,
+                                     rng.lognormal(rng.uniform(0, 10), rng.uniform(0.5, 2.5), n)))
+            else:  # an indicator, from rare to common
+                cols.append((rng.random(n) < rng.uniform(0.003, 0.5)).astype(float))
+        x = np.column_stack(cols)
+        if (x.std(axis=0) == 0).any():
+            continue
+        lin = (x - x.mean(0)) @ (rng.normal(0, 1, p) / x.std(0) * rng.uniform(0.1, 3))
+        prevalence = rng.choice([0.01, 0.05, 0.5])
+        a = optimize.brentq(lambda a, lin=lin, prev=prevalence: special.expit(a + lin).mean() - prev, -60, 60)
+        y = (rng.random(n) < special.expit(a + lin)).astype(float)
+        if not 2 <= y.sum() <= n - 2:
+            continue
+        try:
+            fit = M.fit_logit(x, y, [f"x{j}" for j in range(p)])
+        except M.SeparationError:
+            assert _separable(x, y)  # never a false alarm
+            seen["separated"] += 1
+            continue
+        assert not _separable(x, y)  # never a missed separation
+        ref = _statsmodels(pd.DataFrame(x).assign(t=y), "t", list(range(p)))
+        if ref.mle_retvals["converged"]:
+            np.testing.assert_allclose(fit.coef, ref.params.to_numpy(), rtol=1e-6)
+        else:  # statsmodels' plain Newton stalls on a flat likelihood; ours must be at least as good
+            assert fit.loglik >= ref.llf - 1e-8
+        seen["fit"] += 1
+    assert seen["fit"] >= 10 and seen["separated"] >= 5, seen
