@@ -48,7 +48,7 @@ def recovery_plot(truth: float, matched: Mapping, unadjusted: Mapping, *, measur
     mid = np.array([100 * e["difference"] for e in est])
     lo = mid - np.array([100 * e["low"] for e in est])
     hi = np.array([100 * e["high"] for e in est]) - mid
-    ax.errorbar(mid, y, xerr=[lo, hi], fmt="s", color=PALETTE[0], capsize=4, label="Estimate with 95% interval")
+    ax.errorbar(mid, y, xerr=[lo, hi], fmt="s", color=PALETTE[0], capsize=4, label=f"Estimate with {round(100 * float(matched.get('level', 0.95)), 6):g}% interval")
     ax.axvline(100 * truth, color=PALETTE[1], linewidth=2, label=f"True effect ({100 * truth:+.1f} pp)")
     ax.axvline(0, color="#555555", linestyle=":", linewidth=1, label="No difference")
     ax.set_yticks(y)
