@@ -8,7 +8,7 @@ import pytest
 import statsmodels.api as sm
 
 from rehabresearch.disclosure import GroupTooSmall
-from rehabresearch.reoffending import matching as M
+from rehabresearch.reoffending import matched as M
 
 
 def _data(n=3000, seed=1, shift=0.5):
@@ -167,8 +167,9 @@ def test_minimum_group_size_refusal_and_override():
         (lambda d: d.drop(columns="x2"), M.MatchingError, "no column 'x2' .named in the parameter covariates."),
         (lambda d: d.assign(treated=d["treated"].replace({1: 2})), M.MatchingError, r"must hold only 0 and 1; data row \d+ .* holds 2$"),
         (lambda d: d.assign(x2=1), M.MatchingError, "single value"),
-        (lambda d: d.assign(x1=d["x1"].where(d.index != 5)), M.MatchingError, "data row 6 "),
-        (lambda d: d.assign(x1=d["x1"].astype(str)), M.MatchingError, "not numeric"),
+        (lambda d: d.assign(x1=d["x1"].where(d.index != 5)), M.MatchingError, r"'x1': 1 missing \(data row 6\)"),
+        (lambda d: d.assign(x1=d["x1"].astype(str).where(d.index != 7, "abc")), M.MatchingError,
+         "column 'x1' holds numbers except in data row 8 .* which holds 'abc'"),
         (lambda d: d.assign(y=d["y"].astype(float).where(d.index != 3)), M.MatchingError, "outcome column 'y'"),
         (lambda d: d.assign(treated=0), M.MatchingError, "only one group"),
     ],
@@ -179,11 +180,12 @@ def test_bad_input_errors(change, error, message):
         M.matched_comparison(df, "treated", ["x1", "x2"], ["y"])
 
 
-def test_no_overlap_is_an_error():
+def test_complete_separation_is_named_not_slow_convergence():
     df = _data()
     df["treated"] = (df["x1"] > 1).astype(int)
-    with pytest.raises(M.NoOverlapError, match="no overlap"):
+    with pytest.raises(M.SeparationError, match="X1 separates treated from untreated people completely") as info:
         M.matched_comparison(df, "treated", ["x1", "x2"], ["y"])
+    assert info.value.covariates == ("x1",) and info.value.complete
 
 
 def test_continuous_outcome_among_observed_and_love_plot():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rehabresearch import catalog
-from rehabresearch.reoffending import matching as M
+from rehabresearch.reoffending import matched as M
 from rehabresearch.reoffending import synthetic
 
 COVARIATES = synthetic.COVARIATES

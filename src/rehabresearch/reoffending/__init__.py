@@ -11,6 +11,6 @@ Modules:
 - ``survival``: Kaplan-Meier with number at risk, log-rank test, Cox proportional hazards.
 - ``compas``: ProPublica's COMPAS filter and recoding.
 - ``series``: selecting and reshaping the MoJ proven reoffending headline series.
-- ``matching`` / ``synthetic``: propensity-score matching in the Justice Data Lab style and a
+- ``matched`` (subpackage) / ``synthetic``: propensity-score matching in the Justice Data Lab style and a
   seeded synthetic cohort calibrated to published MoJ rates.
 """

@@ -116,6 +116,7 @@ def jdl_cohort(
 
     y = np.where(treated, y1, y0)
     df = pd.DataFrame({
+        "person_id": np.arange(1, n + 1, dtype=np.int64),  # an identifier, as real data has: no two rows coincide
         "age": age, "female": female, "prior_offences": priors, "employed": employed, "custody": custody,
         "substance_misuse": substance, "treated": treated.astype(np.int64), "reoffended": y.astype(np.int64),
         "reoffences": np.where(y, 1 + extra, 0).astype(np.int64),
