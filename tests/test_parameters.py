@@ -196,3 +196,22 @@ def test_every_profile_of_every_notebook_passes_its_checks():
     for info in runner.discover():
         for profile in info.profiles:
             runner.resolve_parameters(info, profile)
+
+
+def test_or_none_and_or_text_widen_the_default_type():
+    from rehabresearch.parameters import ParameterError, check, rule_of
+
+    caliper = rule_of("caliper_sd", 0.2, "caliper in SDs {> 0, or none}")
+    assert check(caliper, None, "-p", "nb") is None
+    assert check(caliper, 0.1, "-p", "nb") == 0.1
+    with pytest.raises(ParameterError, match="> 0"):
+        check(caliper, -1.0, "-p", "nb")
+    with pytest.raises(ParameterError, match="must be a number"):
+        check(caliper, "wide", "-p", "nb")
+    covariates = rule_of("covariates", ["age", "sex"], "columns or a formula {or text}")
+    assert check(covariates, "age + C(sex)", "-p", "nb") == "age + C(sex)"
+    assert check(covariates, ["age"], "-p", "nb") == ["age"]
+    with pytest.raises(ParameterError, match="must be a list"):
+        check(covariates, 3, "-p", "nb")
+    with pytest.raises(ParameterError, match="must be a list"):  # without the word, text is still refused
+        check(rule_of("exact", ["female"], "columns"), "female", "-p", "nb")

@@ -10,7 +10,9 @@ The declaration is the specification:
   mapping, and a ``None`` default takes anything.
 * **Range or allowed values** are optional, written in braces at the end of the comment:
   ``{>= 1}``, ``{> 0, < 1}`` (comparisons joined by commas, applied to every item of a list) or
-  ``{one of: flat_monthly | flat_weekly}``.
+  ``{one of: flat_monthly | flat_weekly}``. Two words widen the default's type: ``or none`` also
+  accepts an empty value (``None``/``null``, e.g. "no caliper"), and ``or text`` also accepts text
+  (e.g. a list of covariates or a formula): ``{> 0, or none}``, ``{or text}``.
 * **Paths**: a parameter whose comment mentions a *path* takes file paths. A relative path given on
   the command line (``-p``) or in a ``-f`` file is taken relative to the current working directory,
   the same as every other command, and replaced by the resolved path (which the runner prints;
@@ -48,9 +50,12 @@ class Rule:
     bounds: tuple[tuple[str, float], ...] = ()
     allowed: tuple[str, ...] = ()
     is_path: bool = False
+    or_none: bool = False
+    or_text: bool = False
 
     def describe(self) -> str:
         parts = [_TYPE_WORDS.get(type(self.default), "any value")]
+        parts += ["or text"] * self.or_text + ["or none"] * self.or_none
         if self.bounds:
             parts.append(" and ".join(f"{op} {_num(v)}" for op, v in self.bounds))
         if self.allowed:
@@ -64,7 +69,7 @@ def _num(v: float) -> str:
 
 def rule_of(name: str, default: Any, comment: str = "", where: str = "notebook") -> Rule:
     """The :class:`Rule` for a parameter from its default and comment (a malformed ``{...}`` is an error)."""
-    bounds, allowed = [], []
+    bounds, allowed, widen = [], [], set()
     match = _SPEC.search(comment or "")
     if match:
         body = match.group(1).strip()
@@ -72,14 +77,18 @@ def rule_of(name: str, default: Any, comment: str = "", where: str = "notebook")
             allowed = [a.strip() for a in body[7:].split("|") if a.strip()]
         else:
             for part in filter(None, (p.strip() for p in body.split(","))):
+                if part.lower() in ("or none", "or text"):
+                    widen.add(part.lower())
+                    continue
                 m = _COMPARISON.match(part)
                 if not m:
                     raise ParameterError(
                         f"{where}: parameter {name!r}: cannot read the rule {{{body}}} in its comment "
-                        f"(write e.g. {{>= 1}}, {{> 0, < 1}} or {{one of: a | b}})"
+                        f"(write e.g. {{>= 1}}, {{> 0, < 1}}, {{> 0, or none}}, {{or text}} or {{one of: a | b}})"
                     )
                 bounds.append((m.group(1), float(m.group(2))))
-    return Rule(name, default, tuple(bounds), tuple(allowed), bool(_PATH_WORD.search(comment or "")))
+    return Rule(name, default, tuple(bounds), tuple(allowed), bool(_PATH_WORD.search(comment or "")),
+                "or none" in widen, "or text" in widen)
 
 
 def _show(value: Any) -> str:
@@ -96,7 +105,9 @@ def check(rule: Rule, value: Any, origin: str, notebook: str) -> Any:
         )
 
     kind = type(rule.default)
-    if rule.default is None:
+    if rule.default is None or (rule.or_none and value is None):
+        return value
+    if rule.or_text and isinstance(value, str) and kind is not str:
         return value
     value = _convert(kind, value, fail)
     if kind is list and rule.default:

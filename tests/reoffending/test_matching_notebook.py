@@ -69,7 +69,9 @@ def test_user_csv_with_text_categories_gaps_and_a_formula(tmp_path):
                  "filled with the observed mean", "Sex: Male", "90% confidence interval", "reference level (Region: Midlands"]:
         assert text in page, text
     assert "95% confidence interval" not in page
-    assert page.count("C(region)") == 1  # only in the list of parameters; tables and text use the labels
+    assert "C(region)" not in page  # formula syntax stays out of reader text: tables and sentences use the labels
+    record = json.loads((tmp_path / "reports" / "matched_comparison" / "run.json").read_text())
+    assert record["parameters"]["covariates"] == formula  # the run record keeps the model as given
 
 
 def test_small_group_figures_that_reveal_a_count_are_suppressed_on_the_page(tmp_path):
