@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from rehabresearch import catalog
-from rehabresearch import commissioning as cm
+from rehabresearch.published import commissioning as cm
 
 
 def _funnel(rows):

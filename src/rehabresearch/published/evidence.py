@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .reoffending.intervals import newcombe_interval, wilson_interval
+from ..reoffending.intervals import newcombe_interval, wilson_interval
 from .transcribed import finish_figure
 from .transcribed import require_columns as _require
 
@@ -592,7 +592,7 @@ def rating_summary(ratings: pd.DataFrame) -> pd.DataFrame:
 def plot_ratios(table: pd.DataFrame, *, source: str,
                 title: str = "Representation against the population comparator (ratio of shares; 1 = parity)"):
     """Horizontal bars of representation ratios, whiskers spanning the printed-rounding range; 1 = parity."""
-    from .plotting import PALETTE, figure
+    from ..plotting import PALETTE, figure
 
     _require(table, ["population", "group", "ratio", "ratio_round_low", "ratio_round_high"], "ratio table")
     labels = (table["population"] + ": " + table["group"]).to_numpy()
@@ -615,7 +615,7 @@ def plot_ratios(table: pd.DataFrame, *, source: str,
 
 def plot_sex_split(split: pd.DataFrame, population_women_pct: float, *, source: str):
     """Women's share of prisoners and of court order starts, against their share of the population."""
-    from .plotting import PALETTE, figure, percent_axis
+    from ..plotting import PALETTE, figure, percent_axis
 
     _require(split, ["population", "share_women"], "sex split table")
     import textwrap
@@ -633,7 +633,7 @@ def plot_sex_split(split: pd.DataFrame, population_women_pct: float, *, source: 
 
 def plot_theme_ranges(counts: pd.DataFrame, *, source: str, title: str):
     """Each theme's share of respondents as the range its printed wording allows (a bar from low to high)."""
-    from .plotting import PALETTE, figure, percent_axis
+    from ..plotting import PALETTE, figure, percent_axis
 
     _require(counts, ["question", "theme", "n", "count_low", "count_high", "share_text"], "theme counts")
     y = np.arange(len(counts))[::-1]
@@ -652,7 +652,7 @@ def plot_theme_ranges(counts: pd.DataFrame, *, source: str, title: str):
 
 def plot_ratings(summary: pd.DataFrame, *, source: str):
     """Stacked bars of inspections by rating for each inspection set and organisation."""
-    from .plotting import PALETTE, figure
+    from ..plotting import PALETTE, figure
 
     _require(summary, ["inspection_set", "organisation", "Total"], "rating summary")
     ratings = [c for c in ("Outstanding", "Good", "Requires improvement", "Inadequate", "Not assessed") if c in summary]

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .evidence import parse_shares
-from .reoffending.intervals import wilson_interval
+from ..reoffending.intervals import wilson_interval
 from .transcribed import finish_figure, question_labels
 from .transcribed import require_columns as _require
 
@@ -291,7 +291,7 @@ def _label_bars(ax, bars, texts) -> None:
 
 def plot_funnel(funnel_table: pd.DataFrame, source: str):
     """Horizontal bars of organisations at each funnel stage, labelled with count and share of the previous stage."""
-    from .plotting import PALETTE, figure
+    from ..plotting import PALETTE, figure
 
     _require(funnel_table, ["label", "organisations", "share_of_previous", "qualifier"], "funnel")
     fig, ax = figure("The Dynamic Framework funnel: voluntary organisations at each stage (count)",
@@ -307,7 +307,7 @@ def plot_funnel(funnel_table: pd.DataFrame, source: str):
 
 def plot_voluntary_shares(shares: pd.DataFrame, source: str):
     """Voluntary share of lead providers and supply-chain members, with Wilson intervals."""
-    from .plotting import PALETTE, figure, percent_axis
+    from ..plotting import PALETTE, figure, percent_axis
 
     _require(shares, ["label", "voluntary", "all", "share", "lo", "hi"], "voluntary shares")
     fig, ax = figure("Voluntary organisations' share of day-one providers (% with 95% interval)",
@@ -332,7 +332,7 @@ _BAND_LABELS = {"over_1m": "income over £1m", "under_100k": "income under £100
 
 def plot_income_profile(profile: pd.DataFrame, source: str):
     """Share of organisations in each income band, by population; a lower bound ("over half") is hatched."""
-    from .plotting import PALETTE, figure, percent_axis
+    from ..plotting import PALETTE, figure, percent_axis
 
     _require(profile, ["population", "income_band", "share", "qualifier"], "income profile")
     fig, ax = figure("Income of supply-chain organisations against the sector (% of organisations)",
@@ -365,7 +365,7 @@ def budget_label(item: str, period: str) -> str:
 
 def plot_budgets(table: pd.DataFrame, source: str):
     """Horizontal bars of the budgets in £ million a year, labelled with how firm each figure is."""
-    from .plotting import PALETTE, figure
+    from ..plotting import PALETTE, figure
 
     _require(table, ["item", "period", "amount_m", "figure"], "budget table")
     fig, ax = figure("Commissioning budgets named in the sources (£ million a year)",
@@ -382,7 +382,7 @@ def plot_budgets(table: pd.DataFrame, source: str):
 
 def plot_shares(labels, shares, title: str, xlabel: str, ylabel: str, source: str, colour: int = 4, qualifiers=None):
     """Horizontal bars of shares (proportions), labelled in % with their hedging ("up to 65%")."""
-    from .plotting import PALETTE, figure, percent_axis
+    from ..plotting import PALETTE, figure, percent_axis
 
     values = 100 * np.asarray(shares, dtype=float)
     if np.isnan(values).any() or (values < 0).any() or (values > 100).any():
