@@ -322,12 +322,12 @@ def plot_voluntary_shares(shares: pd.DataFrame, source: str):
     return finish_figure(fig, ax)
 
 
-_POPULATION_LABELS = {
+POPULATION_LABELS = {
     "supply_chain": "Day-one supply-chain organisations",
     "cj_voluntary_sector": "Criminal-justice voluntary sector",
     "specialist_cj_organisations": "Specialist criminal-justice organisations",
 }
-_BAND_LABELS = {"over_1m": "income over £1m", "under_100k": "income under £100k"}
+BAND_LABELS = {"over_1m": "income over £1m", "under_100k": "income under £100k"}
 
 
 def plot_income_profile(profile: pd.DataFrame, source: str):
@@ -337,7 +337,7 @@ def plot_income_profile(profile: pd.DataFrame, source: str):
     _require(profile, ["population", "income_band", "share", "qualifier"], "income profile")
     fig, ax = figure("Income of supply-chain organisations against the sector (% of organisations)",
                      "Organisations in the income band (%)", "Population and income band", source=source, figsize=(8.5, 3.6))
-    labels = [f"{_POPULATION_LABELS.get(p, p)}:\n{_BAND_LABELS.get(b, b)}" for p, b in zip(profile["population"], profile["income_band"])]
+    labels = [f"{POPULATION_LABELS.get(p, p)}:\n{BAND_LABELS.get(b, b)}" for p, b in zip(profile["population"], profile["income_band"])]
     colours = [PALETTE[1] if b == "over_1m" else PALETTE[5] for b in profile["income_band"]]
     bars = ax.barh(labels[::-1], 100 * profile["share"].to_numpy()[::-1], color=colours[::-1])
     for bar, q in zip(bars, profile["qualifier"].to_numpy()[::-1]):
