@@ -17,8 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .evidence import parse_shares
-from ..reoffending.intervals import wilson_interval
+from .shares import parse_shares, share_interval
 from .transcribed import finish_figure, question_labels
 from .transcribed import require_columns as _require
 
@@ -109,15 +108,15 @@ def voluntary_shares(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         raise ValueError(f"funnel table: stage {stage!r} has more voluntary organisations ({int(wide.loc[stage, 'voluntary'])}) than organisations in all ({int(wide.loc[stage, 'all'])})")
     order = [s for s in STAGES if s in wide.index]
     wide = wide.loc[order]
-    lo, hi = wilson_interval(wide["voluntary"].to_numpy(), wide["all"].to_numpy(), level=level)
+    shares = share_interval(wide["voluntary"].to_numpy(), wide["all"].to_numpy(), level=level)
     return pd.DataFrame({
         "stage": order,
         "label": [STAGES[s] for s in order],
         "voluntary": wide["voluntary"].astype(int).to_numpy(),
         "all": wide["all"].astype(int).to_numpy(),
-        "share": (wide["voluntary"] / wide["all"]).to_numpy(),
-        "lo": np.atleast_1d(lo),
-        "hi": np.atleast_1d(hi),
+        "share": shares["share"].to_numpy(),
+        "lo": shares["lo"].to_numpy(),
+        "hi": shares["hi"].to_numpy(),
     })
 
 

@@ -140,7 +140,7 @@ def consultation(report: Report, t: dict, band_pp: float, contact_questions: lis
         source=f"{MOJ}, Responses to specific questions, {asked}", counts=["At least", "At most"], formats={"Answering": "{:,.0f}"},
         note="Shares are indicative: themes were hand-coded, not all responses could be coded, and one response can carry several themes. " + DERIVED)
     report.figure(evidence.plot_theme_ranges(
-        shown, title=f"Consultation themes on contact and success (% of those answering, range the wording allows)",
+        shown, title="Consultation themes on contact and success (% of those answering, range the wording allows)",
         source=f"{MOJ}, Responses to specific questions, {asked}; ranges read with a {band_pp:g}-point band (illustrative)"))
     c = shown.set_index("theme")
     vary = c.loc["Frequency should vary with a thorough assessment of risk and needs"]
