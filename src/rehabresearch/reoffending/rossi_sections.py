@@ -13,10 +13,14 @@ from .intervals import interval_text, p_text
 
 FOX = ("Fox and Weisberg (2018), 'Cox proportional-hazards regression for survival data in R', appendix to "
        "An R Companion to Applied Regression (3rd edition), model of the Rossi data")
-DATA = "Rossi, Berk and Lenihan (1980), data as distributed in lifelines (432 men, Maryland)"
 TERMS = {"fin": "Financial aid (yes vs no)", "age": "Age at release (per year)", "race": "Black (vs not)",
          "wexp": "Full-time work experience (yes vs no)", "mar": "Married at release (yes vs no)",
          "paro": "Released on parole (yes vs no)", "prio": "Prior convictions (per conviction)"}
+
+
+def source_for(df: pd.DataFrame) -> str:
+    """The reader's citation of the data, with the number of men it holds."""
+    return f"Rossi, Berk and Lenihan (1980), Money, Work and Crime; data as distributed with the lifelines package ({len(df)} men, Maryland)"
 
 
 def prepare(df: pd.DataFrame, followup_weeks: int) -> pd.DataFrame:
@@ -72,7 +76,7 @@ def time_to_arrest(report: Report, df: pd.DataFrame, followup_weeks: int, risk_t
     km = survival.kaplan_meier(df, "week", "arrest", by="aid", level=level)
     at_risk = survival.number_at_risk(df, "week", "arrest", "aid", risk_times)
     report.figure(survival.km_plot(km, at_risk, group="aid", title="Share not yet re-arrested, by financial aid",
-                                   time_label="Weeks since release", survival_label="Not yet arrested (%)", source=DATA))
+                                   time_label="Weeks since release", survival_label="Not yet arrested (%)", source=source))
     at_end = survival.survival_at(df, "week", "arrest", followup_weeks, by="aid", level=level)
     report.table(
         at_end[["aid", "people", "events", "event_free"]].assign(
