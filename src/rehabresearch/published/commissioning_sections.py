@@ -12,6 +12,7 @@ import pandas as pd
 from .. import catalog
 from ..reporting import Report, fmt_ci, fmt_money, fmt_num, fmt_pct
 from . import commissioning as cm
+from . import figures
 from .facts import citation, outside_fact
 
 RR3 = "RR3 special interest group on probation reform, Final report (Clinks, June 2021)"
@@ -51,7 +52,7 @@ def funnel(report: Report, tables: dict) -> pd.DataFrame:
     """Section 1: the qualification funnel (figure, Table 1, findings, headline numbers). Returns the funnel."""
     f = cm.funnel(tables["funnel"], group="voluntary")
     source = f"{RR3}: Part one, Qualification process and framework design (para 3); Part two, Contract outcomes (paras 3-4)"
-    report.figure(cm.plot_funnel(f, source="RR3 final report (Clinks, June 2021), Part one (Qualification process, para 3) and Part two (Contract outcomes, paras 3-4)"))
+    report.figure(figures.plot_funnel(f, source="RR3 final report (Clinks, June 2021), Part one (Qualification process, para 3) and Part two (Contract outcomes, paras 3-4)"))
     report.table(
         f.assign(qualifier=f["qualifier"].map({"about": "about (estimate)", "exact": "as printed"}))[
             ["label", "organisations", "qualifier", "share_of_previous", "share_of_first"]].rename(columns={
@@ -90,7 +91,7 @@ def who_won(report: Report, tables: dict, level: float) -> None:
     """Section 2: voluntary shares of lead providers and supply chains with Wilson intervals."""
     shares = cm.voluntary_shares(tables["funnel"], level=level)
     outcomes = tables["contract_outcomes"].set_index("measure")
-    report.figure(cm.plot_voluntary_shares(shares, source=f"RR3 final report (Clinks, June 2021), Part two, Contract outcomes (paras 3-4); Wilson {level:.0%} intervals"))
+    report.figure(figures.plot_voluntary_shares(shares, source=f"RR3 final report (Clinks, June 2021), Part two, Contract outcomes (paras 3-4); Wilson {level:.0%} intervals"))
     report.table(
         shares.assign(interval=[fmt_ci(lo, hi, 1, level=level) for lo, hi in zip(shares["lo"], shares["hi"], strict=True)])[
             ["label", "voluntary", "all", "share", "interval"]].rename(columns={
@@ -136,9 +137,9 @@ def income(report: Report, tables: dict) -> None:
     profile = tables["income_profile"]
     gap = cm.income_comparison(profile)
     source = f"{RR3}, Part two, Contract outcomes (para 4)"
-    report.figure(cm.plot_income_profile(profile, source="RR3 final report (Clinks, June 2021), Part two, Contract outcomes (para 4). Hatched: a lower bound ('over half')"))
+    report.figure(figures.plot_income_profile(profile, source="RR3 final report (Clinks, June 2021), Part two, Contract outcomes (para 4). Hatched: a lower bound ('over half')"))
     report.table(
-        profile.assign(population=profile["population"].map(cm.POPULATION_LABELS), income_band=profile["income_band"].map(cm.BAND_LABELS),
+        profile.assign(population=profile["population"].map(figures.POPULATION_LABELS), income_band=profile["income_band"].map(figures.BAND_LABELS),
                        organisations="not given")[["population", "income_band", "as_printed", "share", "organisations"]].rename(columns={
             "population": "Population", "income_band": "Income band", "as_printed": "As printed", "share": "Share", "organisations": "Count"}),
         "Table 3: Income profile of day-one supply-chain organisations against the criminal-justice voluntary sector",
@@ -172,9 +173,9 @@ def money(report: Report, tables: dict) -> None:
         "Table 4: Dynamic Framework service categories, day-one lots and 2021-22 funding",
         source=f"{RR3}, Part one, The impact of Covid-19 (para 2); Part two, Competing for services (para 1); Part three, Commissioning future services (para 2)")
     budget = cm.budget_table(tables["budgets"])
-    report.figure(cm.plot_budgets(budget, source="RR3 final report (June 2021), Part three (para 2); MoJ consultation response (May 2019), paras 23 and 39"))
+    report.figure(figures.plot_budgets(budget, source="RR3 final report (June 2021), Part three (para 2); MoJ consultation response (May 2019), paras 23 and 39"))
     report.table(
-        budget.assign(label=[cm.budget_label(i, p) for i, p in zip(budget["item"], budget["period"], strict=True)])[["label", "basis", "amount_m", "figure"]].rename(
+        budget.assign(label=[figures.budget_label(i, p) for i, p in zip(budget["item"], budget["period"], strict=True)])[["label", "basis", "amount_m", "figure"]].rename(
             columns={"label": "Budget line", "basis": "Basis", "amount_m": "£ million", "figure": "Figure"}),
         "Table 5: Commissioning budgets named in the sources", source=f"{RR3}, Part three, Commissioning future services (para 2); {MOJ}, paras 23 and 39",
         formats={"£ million": "£{:,.1f}m"})
@@ -259,7 +260,7 @@ def consultation(report: Report, tables: dict) -> None:
     total = int(questions_table.set_index("question").loc["All", "responses"])
     mix = cm.respondent_mix(tables["consultation_themes"])
     mix_source = f"{MOJ}, Executive Summary, Summary of consultation responses (paras 11-12)"
-    report.figure(cm.plot_shares(list(mix["respondent_group"]), mix["share"], f"Who responded to the 2018 consultation (% of {total} responses)",
+    report.figure(figures.plot_shares(list(mix["respondent_group"]), mix["share"], f"Who responded to the 2018 consultation (% of {total} responses)",
                                  "Share of responses (%)", "Respondent group", source="MoJ consultation response (CP 93, May 2019), Executive Summary, paras 11-12"))
     report.table(
         pd.DataFrame({"Respondent group": list(mix["respondent_group"]), "Share of responses": mix["share"], "Count": "not published"}),
@@ -328,7 +329,7 @@ def sector_position(report: Report, tables: dict) -> None:
     """Section 6: the sector's position going in (survey shares as printed), and how the sector took part."""
     evidence = cm.sector_evidence(tables["sector_evidence"], tables["clinks_response_figures"])
     props = evidence[evidence["unit"] == "proportion"]
-    report.figure(cm.plot_shares([SECTOR_LABELS[m] for m in props["measure"]], props["value"],
+    report.figure(figures.plot_shares([SECTOR_LABELS[m] for m in props["measure"]], props["value"],
                                  "The voluntary sector's position before the Dynamic Framework (% of organisations)", "Organisations (%)", "Finding",
                                  qualifiers=props["qualifier"], colour=3,
                                  source="Clinks response (Oct 2018), Response para 5 and Question 8; MoJ response (May 2019) para 65; RR3 final report (June 2021) Part one"))

@@ -33,7 +33,6 @@ from .shares import check_range as _check_range
 from .shares import compare_proportions, parse_shares, percent_consistency, printed_decimals, share_gap  # noqa: F401 (re-exported)
 from .shares import half_unit as _half_unit
 from .shares import numeric as _numeric
-from .transcribed import finish_figure
 from .transcribed import require_columns as _require
 
 #: Width in percentage points given to a verbal qualifier: "around X%" is read as X +/- half of it,
@@ -460,90 +459,5 @@ def rating_summary(ratings: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index()
 
 
-# -- figures ------------------------------------------------------------------------------------------
-def plot_ratios(table: pd.DataFrame, *, source: str,
-                title: str = "Representation against the population comparator (ratio of shares; 1 = parity)"):
-    """Horizontal bars of representation ratios, whiskers spanning the printed-rounding range; 1 = parity."""
-    from ..plotting import PALETTE, figure
-
-    _require(table, ["population", "group", "ratio", "ratio_round_low", "ratio_round_high"], "ratio table")
-    labels = (table["population"] + ": " + table["group"]).to_numpy()
-    y = np.arange(len(table))[::-1]
-    fig, ax = figure(title, "Share in the group divided by share in the population (1 = parity; log scale)", "Population: group",
-                     source=source, figsize=(8.0, 0.45 * len(table) + 1.8))
-    ratio = table["ratio"].to_numpy(dtype=float)
-    err = np.vstack([ratio - table["ratio_round_low"].to_numpy(dtype=float),
-                     table["ratio_round_high"].to_numpy(dtype=float) - ratio])
-    colours = np.where(ratio >= 1, PALETTE[3], PALETTE[0])
-    ax.barh(y, ratio, color=colours, alpha=0.8)
-    ax.errorbar(ratio, y, xerr=err, fmt="none", ecolor="#333333", capsize=3, linewidth=1)
-    ax.axvline(1.0, color="#333333", linewidth=1)
-    ax.set_xscale("log")
-    ticks = [0.05, 0.1, 0.2, 0.5, 1, 2, 5]
-    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
-    ax.set_yticks(y, labels)
-    return finish_figure(fig, ax)
-
-
-def plot_sex_split(split: pd.DataFrame, population_women_pct: float, *, source: str):
-    """Women's share of prisoners and of court order starts, against their share of the population."""
-    from ..plotting import PALETTE, figure, percent_axis
-
-    _require(split, ["population", "share_women"], "sex split table")
-    import textwrap
-
-    labels = [textwrap.fill(text, 22) for text in list(split["population"]) + ["General population (2011 Census)"]]
-    values = list(100 * split["share_women"].to_numpy(dtype=float)) + [float(population_women_pct)]
-    fig, ax = figure("Women's share of prisoners, probation starts and the population (% women)",
-                     "Population", "Women (% of each population)", source=source)
-    bars = ax.bar(labels, values, color=[PALETTE[0], PALETTE[1], PALETTE[2]])
-    ax.bar_label(bars, labels=[f"{v:.1f}%" for v in values], padding=2)
-    percent_axis(ax)
-    ax.set_ylim(0, 60)
-    return finish_figure(fig, ax, hide_grid="x")
-
-
-def plot_theme_ranges(counts: pd.DataFrame, *, source: str, title: str):
-    """Each theme's share of respondents as the range its printed wording allows (a bar from low to high)."""
-    from ..plotting import PALETTE, figure, percent_axis
-
-    _require(counts, ["question", "theme", "n", "count_low", "count_high", "share_text"], "theme counts")
-    y = np.arange(len(counts))[::-1]
-    low = 100 * counts["count_low"].to_numpy(dtype=float) / counts["n"].to_numpy(dtype=float)
-    high = 100 * counts["count_high"].to_numpy(dtype=float) / counts["n"].to_numpy(dtype=float)
-    fig, ax = figure(title, "Share of those answering the question (%), range allowed by the printed wording", "Question: theme",
-                     source=source, figsize=(11.0, 0.45 * len(counts) + 1.8))
-    ax.barh(y, high - low, left=low, color=PALETTE[0], alpha=0.8, height=0.6)
-    for yi, hi, text in zip(y, high, counts["share_text"]):
-        ax.text(hi + 1, yi, f'"{text}"', va="center", fontsize=8)
-    ax.set_yticks(y, (counts["question"] + ": " + counts["theme"]).to_numpy())
-    ax.set_xlim(0, 100)
-    percent_axis(ax, axis="x")
-    return finish_figure(fig, ax)
-
-
-def plot_ratings(summary: pd.DataFrame, *, source: str):
-    """Stacked bars of inspections by rating for each inspection set and organisation."""
-    from ..plotting import PALETTE, figure
-
-    _require(summary, ["inspection_set", "organisation", "Total"], "rating summary")
-    ratings = [c for c in ("Outstanding", "Good", "Requires improvement", "Inadequate", "Not assessed") if c in summary]
-    colours = {"Outstanding": PALETTE[2], "Good": PALETTE[5], "Requires improvement": PALETTE[1],
-               "Inadequate": PALETTE[3], "Not assessed": "#BBBBBB"}
-    short = {"overall_recent": "Overall (para 31)", "supervision_implementation": "Supervision (para 32)",
-             "unpaid_work": "Unpaid Work (paras 32, 60)"}
-    labels = [f"{short.get(s, s)}: {o}" for s, o in zip(summary["inspection_set"], summary["organisation"])]
-    fig, ax = figure("HM Inspectorate of Probation ratings, CRCs and the NPS (number of inspections)", "Inspections (number)", "Inspection set: organisation",
-                     source=source, figsize=(9.0, 5.0))
-    y = np.arange(len(summary))[::-1]
-    left = np.zeros(len(summary))
-    for rating in ratings:
-        values = summary[rating].to_numpy(dtype=float)
-        ax.barh(y, values, left=left, color=colours[rating], label=rating)
-        left += values
-    ax.set_yticks(y, labels)
-    from matplotlib.ticker import MaxNLocator
-
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.45, -0.2), ncol=len(ratings), fontsize=8)
-    return finish_figure(fig, ax)
+# -- figures: in .figures (re-exported here for callers of the computations) --------------------
+from .figures import plot_ratings, plot_ratios, plot_sex_split, plot_theme_ranges  # noqa: E402,F401

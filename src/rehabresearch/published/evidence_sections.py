@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import catalog
 from ..reporting import Report, fmt_ci, fmt_num, fmt_pct, fmt_pp
-from . import evidence
+from . import evidence, figures
 from .transcribed import for_display, question_labels, value_of
 
 MOJ = "MoJ, Strengthening Probation, Building Confidence: Response to consultation (May 2019)"
@@ -45,7 +45,7 @@ def representation(report: Report, t: dict, level: float) -> None:
         formats={"Share": "{:.1%}", "Population share": "{:.1%}", "Ratio": "{:.2f}"},
         note="Ratio = share in the population of interest divided by the population share (1 = in proportion). A blank sampling interval means "
              f"the share is printed without its base. Religion shares are used as printed, with the {fmt_num(total)} prisoners as n.")
-    report.figure(evidence.plot_ratios(ratios, source=f"{MOJ}, Annex B. Whiskers: range allowed by the printed rounding."))
+    report.figure(figures.plot_ratios(ratios, source=f"{MOJ}, Annex B. Whiskers: range allowed by the printed rounding."))
     by = ratios.set_index(["population", "group"])
     black, muslim = by.loc[("Prisoners", "Black or Black British")], by.loc[("Prisoners", "Muslim")]
     bame_co, bame_pr = by.loc[("Court order starts", "BAME")], by.loc[("Post-release starts", "BAME")]
@@ -112,7 +112,7 @@ def sex(report: Report, t: dict, level: float) -> None:
         source=f"{MOJ}, Annex B, Sex bullets 2 and 3", formats={"Women (%)": "{:.1%}", "Women": "{:,.0f}", "Everyone": "{:,.0f}"},
         note=AS_PUBLISHED)
     women_pop = float(t["comparators"].set_index("group").loc["Female", "percent"])
-    report.figure(evidence.plot_sex_split(split, women_pop, source=f"{MOJ}, Annex B, Sex bullets 1-3"))
+    report.figure(figures.plot_sex_split(split, women_pop, source=f"{MOJ}, Annex B, Sex bullets 1-3"))
     report.finding(
         f"Women were {fmt_pct(comp['p2'])} of prisoners on 31 March 2018 but {fmt_pct(comp['p1'])} of the people who "
         f"started court order supervision in 2017: {fmt_pp(comp['difference'])} more "
@@ -139,7 +139,7 @@ def consultation(report: Report, t: dict, band_pp: float, contact_questions: lis
         f"Table 4: Contact frequency and measures of success ({asked}): themes and the respondents they imply",
         source=f"{MOJ}, Responses to specific questions, {asked}", counts=["At least", "At most"], formats={"Answering": "{:,.0f}"},
         note="Shares are indicative: themes were hand-coded, not all responses could be coded, and one response can carry several themes. " + DERIVED)
-    report.figure(evidence.plot_theme_ranges(
+    report.figure(figures.plot_theme_ranges(
         shown, title="Consultation themes on contact and success (% of those answering, range the wording allows)",
         source=f"{MOJ}, Responses to specific questions, {asked}; ranges read with a {band_pp:g}-point band (illustrative)"))
     c = shown.set_index("theme")
@@ -192,7 +192,7 @@ def inspections(report: Report, t: dict) -> None:
             columns={"inspection_set": "Inspection set", "organisation": "Organisation"}),
         "Table 6: Inspections by rating", source=f"{MOJ}, Executive Summary, paragraphs 31, 32 and 60",
         note="Counts of inspected organisations, not of people, so no disclosure control applies.")
-    report.figure(evidence.plot_ratings(summary, source=f"{MOJ}, paragraphs 31, 32 and 60"))
+    report.figure(figures.plot_ratings(summary, source=f"{MOJ}, paragraphs 31, 32 and 60"))
     table = evidence.rating_table(ratings, "overall_recent")
     tests = evidence.exact_tests(table)
     report.table(
