@@ -32,7 +32,8 @@ from collections.abc import Callable
 import nbformat
 import yaml
 
-from . import catalog, paths
+from . import catalog, page, paths
+from . import status as status_mod
 from .io import write_json, write_text
 from .reporting import RESULTS_ENV
 
@@ -351,10 +352,19 @@ def _publish(staging: Path, out_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def render_html(notebook_path: Path, target: Path, record: dict) -> None:
-    """Render the executed notebook for a reviewer: code hidden, figures embedded, no network scripts."""
+def render_html(notebook_path: Path, target: Path, record: dict, results: dict | None = None) -> None:
+    """Render the executed notebook for a reviewer: code hidden, figures embedded, no network scripts.
+
+    The page opens with the title, the key findings, the data status and a contents list, and
+    closes with one "Methods and caveats" section, a glossary of the terms it uses and "About this
+    report" (citation, data licences, code version, run time, downloads). ``results`` is the
+    notebook's ``results.json`` (read from beside ``target`` when not given).
+    """
     from nbconvert import HTMLExporter
 
+    if results is None:
+        beside = target.parent / "results.json"
+        results = json.loads(beside.read_text(encoding="utf-8")) if beside.is_file() else {}
     nb = nbformat.read(notebook_path, as_version=4)
     hidden = {"injected-parameters", "parameters", "papermill-error-cell-tag"}
     nb.cells = [c for c in nb.cells if not hidden & set(c.get("metadata", {}).get("tags", []))]
@@ -365,38 +375,47 @@ def render_html(notebook_path: Path, target: Path, record: dict) -> None:
             "**The report stopped here.** A calculation failed (the error is named at the top of the page), "
             "so nothing below this point was produced. Fix the input or parameter and run the report again."
         )]
+    title, closing_markdown = page.split_notebook(nb)
+    page.drop_outputless_code(nb)
     exporter = HTMLExporter(
         template_name="rehab", extra_template_basedirs=[str(TEMPLATES_DIR)],
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True,
     )
-    status = record["status"]
+    run_status = record["status"]
+    data_status = results.get("status")
+    if not results.get("status_stated"):
+        data_status = status_mod.default_status(record["notebook"], record.get("parameters")) or data_status
+    title = title or record["title"]
     resources = {
-        "metadata": {"name": record["title"]},
+        "metadata": {"name": title},
         "rehab_css": (TEMPLATES_DIR / "house.css").read_text(encoding="utf-8"),
         "rehab": {
-            "status": status,
-            "status_class": "ok" if status == "ok" else "failed",
+            "title": title,
+            "status": run_status,
+            "status_class": "ok" if run_status == "ok" else "failed",
             "profile": record["profile"],
-            "started": record["started"],
-            "duration": f"{record['duration_seconds']:.1f} s",
-            "commit": (record["git"]["commit"] or "unknown")[:12] + (" (uncommitted changes)" if record["git"]["dirty"] else ""),
+            "started": page.readable_time(record["started"]),
             "error": record["error"],
-            "parameters": [(k, json.dumps(v)) for k, v in record["parameters"].items()],
-            "inputs": list(record["inputs"].items()),
-            "notebook_file": record["notebook_file"],
+            "key_html": page.key_findings_html(results.get("key_findings", [])),
+            "status_html": page.status_html(data_status),
+            "closing_html": page.closing_html(closing_markdown, results.get("methods", []),
+                                              results.get("caveats", [])),
+            "about_html": page.about_html(record, title, results.get("tables", []), data_status),
         },
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    write_text(target, body)
+    write_text(target, page.finish(body))
 
 
 def _failure_page(record: dict) -> str:
+    title = html.escape(record["title"])
     return (
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(record['title'])} (failed)</title>"
-        f"<style>{(TEMPLATES_DIR / 'house.css').read_text()}</style></head><body>"
-        f"<header class='rr-banner rr-status-failed'><nav><a href='../index.html'>&larr; All reports</a></nav>"
-        f"<h1>{html.escape(record['title'])}</h1><p>Status: <strong>failed</strong></p>"
-        f"<p class='rr-error'>{html.escape(record['error'] or '')}</p></header></body></html>"
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title} (failed)</title>"
+        f"<style>{(TEMPLATES_DIR / 'house.css').read_text()}</style></head><body><main>"
+        f"<header class='rr-top rr-status-failed'><p class='rr-meta'><a href='../index.html'>&larr; All reports</a>"
+        f" &middot; run {html.escape(page.readable_time(record.get('started')))}</p>"
+        f"<h1 class='rr-title'>{title}</h1><p>Status: <strong>failed</strong></p>"
+        f"<p class='rr-error'>{html.escape(record['error'] or '')}</p></header></main></body></html>"
     )
 
 
@@ -451,14 +470,25 @@ def run(
 
 # -- index --------------------------------------------------------------------------------
 
-def _data_cell(names: list[str], titles: dict[str, str]) -> str:
-    """Dataset titles for the index: listed when few, folded when many."""
+def _data_cell(names: list[str], titles: dict[str, str], status: str | None = None) -> str:
+    """Dataset titles for the index: listed when few, folded when many; a simulation that read no
+    dataset says it ran on a synthetic cohort."""
     if not names:
-        return "none"
+        if status in ("synthetic", "illustrative", None):
+            return "synthetic cohort (illustrative)"
+        return "no catalogued dataset"
     items = "".join(f"<li>{html.escape(titles.get(n, n))}</li>" for n in names)
     if len(names) <= 3:
         return f"<ul>{items}</ul>"
     return f"<details><summary>{len(names)} datasets</summary><ul>{items}</ul></details>"
+
+
+def _report_status(info: NotebookInfo, record: dict | None, results: dict) -> str | None:
+    """The data status of a report's latest run (stated by the notebook, else the library's)."""
+    if results.get("status_stated") and results.get("status"):
+        return results["status"]
+    parameters = (record or {}).get("parameters") or {k: p.default for k, p in info.parameters.items()}
+    return status_mod.default_status(info.name, parameters) or results.get("status")
 
 
 def build_index(reports_dir: Path | None = None) -> Path:
@@ -471,39 +501,46 @@ def build_index(reports_dir: Path | None = None) -> Path:
     for info in discover():
         run_json = reports_dir / info.name / "run.json"
         record = json.loads(run_json.read_text()) if run_json.is_file() else None
+        results_json = reports_dir / info.name / "results.json"
+        results = json.loads(results_json.read_text()) if results_json.is_file() else {}
+        data_status = _report_status(info, record, results)
+        status_line = f"<br><small class='rr-data-status'>Data status: {html.escape(status_mod.label(data_status))}</small>"
         missing = info.missing_data()
         fetch = "<br>".join(f"<code>{html.escape(ds.fetch_command)}</code>" for ds in missing)
         title = html.escape(info.title)
         summary = f"<br><small>{html.escape(info.summary)}</small>" if info.summary else ""
         if record:
             ok = record["status"] == "ok"
-            report = f"<a href='{info.name}/index.html'>{title}</a>{summary}"
+            key = (results.get("key_findings") or [""])[0] if ok else ""
+            first = f"<br><small class='rr-first-finding'>{html.escape(key)}</small>" if key else ""
+            report = f"<a href='{info.name}/index.html'>{title}</a>{status_line}{first}"
             status = f"<span class='status-{'ok' if ok else 'failed'}'>{html.escape(record['status'])}</span>"
             if record.get("error"):
                 status += f"<br><span class='rr-error'>{html.escape(record['error'])}</span>"
             changed = [f"{k} = {json.dumps(v)}" for k, v in record["parameters"].items()
                        if k not in info.parameters or info.parameters[k].default != v]
-            run = (f"profile <code>{html.escape(record['profile'])}</code>, {record['duration_seconds']:.1f} s"
-                   f"<br><small>{html.escape(record['started'])}</small>")
+            run = (f"<span class='rr-when'>{html.escape(page.readable_time(record['started']))}</span>"
+                   f"<br><small>profile {html.escape(record['profile'])}, {record['duration_seconds']:.1f} s</small>")
             if changed:
-                run += "<br><small>changed: " + html.escape("; ".join(changed)) + "</small>"
-            data = _data_cell(list(record["inputs"]), titles)
+                run += (f"<br><small>{len(changed)} setting{'s' if len(changed) > 1 else ''} changed from the "
+                        f"defaults (listed in the run record)</small>")
+            data = _data_cell(list(record["inputs"]), titles, data_status)
             links = [f"<a href='{info.name}/run.json'>run record</a>"]
             if ok:
                 links = [f"<a href='{info.name}/results.json'>headline numbers</a>", *links,
                          f"<a href='{info.name}/{info.name}.ipynb'>executed notebook</a>"]
             files = "<br>".join(links)
         else:
-            report, run, files = f"{title}{summary}", "", ""
+            report, run, files = f"{title}{status_line}{summary}", "", ""
             if missing:
                 status = f"<span class='status-absent'>data absent</span><br>fetch with:<br>{fetch}"
             else:
                 status = "<span class='status-notrun'>not run</span>"
-            data = _data_cell(info.external, titles)
+            data = _data_cell(info.external, titles, data_status)
         if record and missing:
             status += f"<br><span class='status-absent'>data now absent</span>; fetch with:<br>{fetch}"
         rows.append(f"<tr><td>{report}</td><td>{status}</td><td>{run}</td><td>{data}</td><td>{files}</td></tr>")
-    page = f"""<!DOCTYPE html>
+    markup = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>rehabresearch reports</title>
 <style>{(TEMPLATES_DIR / 'house.css').read_text(encoding='utf-8')}</style></head>
 <body><main class="rr-index">
@@ -518,4 +555,4 @@ illustrative inputs are labelled in each report, and every table and figure name
 </tbody></table>
 </main></body></html>
 """
-    return write_text(reports_dir / "index.html", page)
+    return write_text(reports_dir / "index.html", markup)
