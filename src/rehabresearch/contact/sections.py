@@ -148,7 +148,7 @@ def contacts(ctx: ContactReport) -> None:
             f"the officer hours of flat monthly contact: {fmt_num(tf['officer_hours_mean'])} hours per 100 people over {ctx.weeks} weeks "
             f"(interval {fmt_num(tf['officer_hours_lo'])} to {fmt_num(tf['officer_hours_hi'])}) against {fmt_num(fm['officer_hours_mean'])} "
             f"({fmt_num(fm['officer_hours_lo'])} to {fmt_num(fm['officer_hours_hi'])}), most of it in the first months.",
-            source=SYNTH + ", Table 4 and the chart above")
+            source=SYNTH + ", Table 4 and the chart above", key=True)
 
 
 def capacity(ctx: ContactReport, contracted_hours: float, reduction_hours: float) -> None:
@@ -187,7 +187,7 @@ def capacity(ctx: ContactReport, contracted_hours: float, reduction_hours: float
         f"schedules demand ranges from {first['contact_hours_per_officer_week_mean'].min():.1f} to "
         f"{first['contact_hours_per_officer_week_mean'].max():.1f} hours per officer per week across the policies "
         f"with {ctx.officers:.0f} officers ({ctx.people_per_officer:g} people each at the start). The WMT would not see that difference.",
-        source=WMT + "; " + SYNTH + ", Table 5")
+        source=WMT + "; " + SYNTH + ", Table 5", key=True)
 
 
 def breaches(ctx: ContactReport, caring_miss_multiplier: float) -> None:
@@ -209,7 +209,7 @@ def breaches(ctx: ContactReport, caring_miss_multiplier: float) -> None:
                  label=f"Breaches per 100 people over {weeks} weeks (a person can be breached more than once): {labels[name]}",
                  unit="per 100", source=SYNTH + ", Table 4")
     if {"flat_monthly", "tiered_front_loaded"} <= set(t.index):
-        r.finding(wording.breaches_finding(t), source=SYNTH + ", Table 4; by tier and sex in Table 6 and the chart")
+        r.finding(wording.breaches_finding(t), source=SYNTH + ", Table 4; by tier and sex in Table 6 and the chart", key=True)
     licence = ctx.reps[ctx.reps["case_type"] == "licence"]
     carers = microsim.rate_summary(licence, ["policy", "sex", "caring"], ["recalls"], level=level)
     carers_people = carers.drop_duplicates(["sex", "caring"]).set_index(["sex", "caring"])["people_mean"]
@@ -238,7 +238,7 @@ def breaches(ctx: ContactReport, caring_miss_multiplier: float) -> None:
             f"and recalls from {full['recalls_mean']:.1f} ({full['recalls_lo']:.1f} to {full['recalls_hi']:.1f}) to "
             f"{reset['recalls_mean']:.1f} ({reset['recalls_lo']:.1f} to {reset['recalls_hi']:.1f}) per 100 people, because supervision "
             "that has ended cannot be breached. The rule is published; its effect here rests on the illustrative licence lengths.",
-            source=RESET + "; " + SYNTH + ", Table 4")
+            source=RESET + "; " + SYNTH + ", Table 4", key=True)
     if ("flat_monthly", "female", True) in c.index and ("flat_monthly", "male", False) in c.index:
         wc, mn = c.loc[("flat_monthly", "female", True)], c.loc[("flat_monthly", "male", False)]
         r.finding(
@@ -246,7 +246,7 @@ def breaches(ctx: ContactReport, caring_miss_multiplier: float) -> None:
             f"are recalled at {wc['recalls_mean']:.1f} per 100 (interval {wc['recalls_lo']:.1f} to {wc['recalls_hi']:.1f}) under flat monthly "
             f"contact against {mn['recalls_mean']:.1f} per 100 ({mn['recalls_lo']:.1f} to {mn['recalls_hi']:.1f}) for men without caring "
             f"responsibilities. This reproduces the mechanism Clinks warned of, with an illustrative size: the multiplier "
-            f"{caring_miss_multiplier} is an assumption, not a measurement.", source=CLINKS + "; " + SYNTH + ", Table 7")
+            f"{caring_miss_multiplier} is an assumption, not a measurement.", source=CLINKS + "; " + SYNTH + ", Table 7", key=True)
 
 
 def sensitivity(ctx: ContactReport, sens: pd.DataFrame, sens_policies: list, n: int, seeds: list, multipliers: list) -> None:

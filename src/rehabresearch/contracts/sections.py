@@ -104,7 +104,7 @@ def volumes(ctx: ContractReport, high_volume_factor: float, actual_referral_rate
                                         f"{c.title}\nSurplus over the contract by real volume and payment mechanism (£)",
                                         "Real volume as a multiple of the profile (× profile)", "Total surplus over the contract (£)",
                                         source=ctx.model))
-        ctx.report.finding(wording.scenario(c, table, high_volume_factor), source=f"{SEED}; {ctx.model}")
+        ctx.report.finding(wording.scenario(c, table, high_volume_factor), source=f"{SEED}; {ctx.model}", key=True)
 
 
 def staffing(ctx: ContractReport) -> None:
@@ -150,8 +150,8 @@ def monte_carlo(ctx: ContractReport, draws: int, reserve_level: float, rng: np.r
         mc = ctx.mc[name] = simulate(ctx.uncertain[name], draws, rng)
         ctx.report.table(analysis.formatted(mc.summary()), f"Table 6 ({c.title}): Monte Carlo percentiles over {fmt_num(draws)} draws (£, FTE)",
                          source=source)
-        ctx.report.finding(wording.deficit(c, mc, draws, reserve_level), source=source)
-        ctx.report.finding(wording.reconcile(c, reconcile(ctx.uncertain[name]), mc), source=source)
+        ctx.report.finding(wording.deficit(c, mc, draws, reserve_level), source=source, key=True)
+        ctx.report.finding(wording.reconcile(c, reconcile(ctx.uncertain[name]), mc), source=source, key=True)
 
 
 def what_matters(ctx: ContractReport, sobol_n: int, sobol_resamples: int, rng: np.random.Generator) -> None:

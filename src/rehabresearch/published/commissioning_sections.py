@@ -67,7 +67,8 @@ def funnel(report: Report, tables: dict) -> pd.DataFrame:
         f"Of the {fmt_num(s.loc['expressed_interest', 'organisations'])} voluntary organisations that expressed an interest in the Dynamic Framework, "
         f"{fmt_num(s.loc['qualified', 'organisations'])} ({fmt_pct(s.loc['qualified', 'share_of_previous'], 0)}) had qualified by March 2021 - "
         f"about {fmt_pct(s.loc['qualified', 'share_of_first'], 0)} of the estimated {fmt_num(s.loc['sector', 'organisations'])} voluntary organisations "
-        "working in criminal justice, which the report calls 'a very small proportion'. The sector's size is the report's own estimate.", source=para3)
+        "working in criminal justice, which the report calls 'a very small proportion'. The sector's size is the report's own estimate.", source=para3,
+        key=True)
     report.finding(
         f"Only about {fmt_pct(s.loc['expressed_interest', 'share_of_first'], 0)} of the sector expressed an interest at all, and "
         f"{fmt_num(s.loc['lead_provider', 'organisations'])} voluntary organisations - about {fmt_pct(s.loc['lead_provider', 'share_of_first'], 1)} "
@@ -106,7 +107,7 @@ def who_won(report: Report, tables: dict, level: float) -> None:
         f"{lead['voluntary']} of the {lead['all']} lead providers of the {int(outcomes.loc['contracts', 'value'])} day-one contracts are voluntary organisations "
         f"({fmt_pct(lead['share'], 0)}; {fmt_ci(lead['lo'], lead['hi'], 0, level=level)}), and so are {chain['voluntary']} of the {chain['all']} "
         f"organisations in their supply chains ({fmt_pct(chain['share'], 0)}; {fmt_ci(chain['lo'], chain['hi'], 0, level=level)}).",
-        source=f"{para} (paras 3-4)")
+        source=f"{para} (paras 3-4)", key=True)
     report.finding(
         "The voluntary sector won approximately two thirds of the contract value. The report gives this as a proportion only - it states no "
         "money amount - so no amount is derived from it here (the total value of the day-one contracts, from a government announcement, is in Section 4).",
@@ -149,7 +150,7 @@ def income(report: Report, tables: dict) -> None:
         f"Over half of the organisations in the day-one supply chains have an income over £1m, against {fmt_pct(gap['reference_share'], 0)} of the "
         f"criminal-justice voluntary sector: a gap of at least {round(100 * gap['difference'])} percentage points, or at least {gap['ratio']:.1f} times "
         "as common. Large organisations are over-represented among the winners; the report gives no counts, so no confidence interval can be attached.",
-        source=source)
+        source=source, key=True)
     specialist = float(profile.set_index("population").loc["specialist_cj_organisations", "share"])
     report.result("supply_chain_income_over_1m_at_least", gap["population_share"], label="Supply-chain organisations with income over £1m (lower bound: 'over half')",
                   unit="proportion", source=source)
@@ -220,7 +221,7 @@ def day_one_values(report: Report, facts: pd.DataFrame) -> None:
         f"The day-one contracts were worth {fmt_money(total.value, 0, 'm')} over three years, of which almost {fmt_money(women.value, 0, 'm')} was for "
         f"women's services and just over {fmt_money(accommodation.value, 0, 'm')} for accommodation. These values are not in the four documents "
         "this report reproduces; they come from the government's announcement of the awards and are used, as in the contract report, because "
-        "the project transcribes them with that citation.", source=total.cited)
+        "the project transcribes them with that citation.", source=total.cited, key=True)
     for key, fact in (("day_one_value_three_years_gbp", total), ("womens_value_three_years_gbp", women),
                       ("accommodation_value_three_years_gbp", accommodation)):
         report.result(key, fact.value, label=fact.description, unit="GBP", source=fact.cited)
@@ -281,7 +282,7 @@ def consultation(report: Report, tables: dict) -> None:
     report.finding(
         f"The government received {fmt_num(total)} responses. Probation professionals were the largest group ({fmt_pct(m['Probation professionals'], 0)}), "
         f"followed by the voluntary sector ({fmt_pct(m['Voluntary sector'], 0)}) and judges and magistrates ({fmt_pct(m['Judges and magistrates'], 0)}); "
-        "the document gives shares, not counts, for these groups.", source=mix_source)
+        "the document gives shares, not counts, for these groups.", source=mix_source, key=True)
     report.finding(
         f"Among the {fmt_num(listed)} organisations named in Annex A, voluntary sector organisations and umbrella bodies are the largest group "
         f"({fmt_num(vol['organisations_listed'])}, {fmt_pct(vol['share'], 0)}). Annex A lists organisations only; individual respondents, who make up "

@@ -55,7 +55,7 @@ def representation(report: Report, t: dict, level: float) -> None:
         f"{fmt_pct(black['comparator'], 0)} of people aged 15 or over in the 2011 Census: about {black['ratio']:.1f} times "
         f"their share of the population (sampling {fmt_ci(black['ratio_low'], black['ratio_high'], pct=False, level=level)}; "
         f"because the Census share is printed to a whole percent, anywhere from {black['ratio_round_low']:.1f} to "
-        f"{black['ratio_round_high']:.1f} times).", source=f"{MOJ}, Annex B, Race bullets 2 and 5")
+        f"{black['ratio_round_high']:.1f} times).", source=f"{MOJ}, Annex B, Race bullets 2 and 5", key=True)
     report.finding(
         f"Muslims were {fmt_pct(muslim['share'])} of prisoners against {fmt_pct(muslim['comparator'], 0)} of the general "
         f"population, about {muslim['ratio']:.1f} times their share ({muslim['ratio_round_low']:.1f} to "
@@ -117,7 +117,7 @@ def sex(report: Report, t: dict, level: float) -> None:
         f"Women were {fmt_pct(comp['p2'])} of prisoners on 31 March 2018 but {fmt_pct(comp['p1'])} of the people who "
         f"started court order supervision in 2017: {fmt_pp(comp['difference'])} more "
         f"({fmt_ci(100 * comp['diff_low'], 100 * comp['diff_high'], pct=False, level=level)} percentage points), against "
-        f"{women_pop:g}% of the population.", source=f"{MOJ}, Annex B, Sex bullets 1-3")
+        f"{women_pop:g}% of the population.", source=f"{MOJ}, Annex B, Sex bullets 1-3", key=True)
     report.result("women_share_prison", round(float(comp["p2"]), 4), label="Women as a share of prisoners, 31 March 2018",
                   unit="proportion", source=f"{MOJ}, Annex B, Sex")
     report.result("women_share_court_order_starts", round(float(comp["p1"]), 4),
@@ -151,7 +151,8 @@ def consultation(report: Report, t: dict, band_pp: float, contact_questions: lis
         f"frequency should depend on an assessment of risk and needs: {vary['share_text']}, so at least {report.count(vary['count_low'])} "
         f"respondents. {weekly['share_text'].capitalize()} (at least {report.count(weekly['count_low'])}) said contact should be weekly; the two views "
         f"overlap because responses could carry both. On the form of contact ({fmt_num(f2f['n'])} answering), {f2f['share_text']} "
-        f"(at least {report.count(f2f['count_low'])}) wanted face-to-face contact as the default.", source=f"{MOJ}, Responses to specific questions, Q2")
+        f"(at least {report.count(f2f['count_low'])}) wanted face-to-face contact as the default.", source=f"{MOJ}, Responses to specific questions, Q2",
+        key=True)
     report.finding(
         f"On measures of success (Q17, {fmt_num(reduce['n'])} answering), {reduce['share_text']} (about "
         f"{report.count(reduce['count_at_printed_share'])}; {report.count(reduce['count_low'])} to "
@@ -207,7 +208,7 @@ def inspections(report: Report, t: dict) -> None:
         f"{'was' if good['CRC'] == 1 else 'were'} rated good or better overall; {good['NPS']} of the {n['NPS']} recent NPS "
         f"inspections were. With so few inspections an exact test is needed: if ratings had nothing to do with "
         f"the type of provider, a split at least this uneven would arise with probability {tests['fisher_p']:.4f} "
-        f"(Fisher's exact test; Boschloo's test gives {tests['boschloo_p']:.4f}).", source=f"{MOJ}, Executive Summary, paragraph 31")
+        f"(Fisher's exact test; Boschloo's test gives {tests['boschloo_p']:.4f}).", source=f"{MOJ}, Executive Summary, paragraph 31", key=True)
     counts = ratings[ratings["organisation"] == "CRC"].pivot_table(index="inspection_set", columns="rating", values="count", aggfunc="sum")
     sup, upw = counts.loc["supervision_implementation"], counts.loc["unpaid_work"]
     report.finding(
@@ -242,7 +243,7 @@ def short_custody(report: Report, t: dict, per: int) -> None:
         f"Read as {effect:g} percentage points, the estimate means about {per_k:.0f} fewer people with a proven reoffence for "
         f"every {fmt_num(per)} given a community order instead of a custodial sentence of under 12 months. The Ministry's "
         f"'around {fmt_num(avoided)} proven reoffences a year' is {effect:g}% of about {fmt_num(base)}: the paragraph does not say what "
-        "that base is.", source=f"{MOJ}, Executive Summary, paragraph 34")
+        "that base is.", source=f"{MOJ}, Executive Summary, paragraph 34", key=True)
     report.result("short_sentence_per_1000", per_k, label=f"Fewer people with a proven reoffence per {per:,} sentenced ({effect:g}-point reading)",
                   unit=f"per {per:,}", source=f"{MOJ}, paragraph 34")
     report.result("short_sentence_implied_base", base, label=f"Base implied by {fmt_num(avoided)} at {effect:g}%", unit="proven reoffences or people",

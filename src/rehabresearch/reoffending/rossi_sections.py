@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import formatting as fmt
+from .. import wording
 from ..reporting import Report, fmt_ci, fmt_pct
-from . import measures, survival
+from . import survival
+from . import measures
 from .intervals import interval_text, p_text
 
 FOX = ("Fox and Weisberg (2018), 'Cox proportional-hazards regression for survival data in R', appendix to "
@@ -59,10 +62,10 @@ def arrest_rates(report: Report, df: pd.DataFrame, followup_weeks: int, level: f
                                                                  if ratio_has_1 != diff_has_0 else "."))
     report.finding(
         f"Within {followup_weeks} weeks, {fmt_pct(d['rate'])} of those given financial aid were arrested, against "
-        f"{fmt_pct(d['ref_rate'])} of those without: "
-        f"{measures.difference_statement(d['difference'], d['difference_lo'], d['difference_hi'], level=level)}. "
-        f"The two-proportion test gives p = {d['p_value']:.3f}, {measures.evidence(d['p_value'])} of a difference.",
-        source="Table 2 above; " + source)
+        f"{fmt_pct(d['ref_rate'])} of those without, a difference of "
+        f"{wording.describe(d['difference'], d['difference_lo'], d['difference_hi'], d['p_value'], kind='pp', level=level)} "
+        "(two-proportion test; Newcombe interval).",
+        source="Table 2 above; " + source, key=True)
     for key, col, lab in (("arrest_rate_aid", "rate", f"{followup_weeks}-week arrest rate, financial aid"),
                           ("arrest_rate_no_aid", "ref_rate", f"{followup_weeks}-week arrest rate, no aid"),
                           ("difference", "difference", "Difference (aid minus no aid)"),
@@ -92,8 +95,8 @@ def time_to_arrest(report: Report, df: pd.DataFrame, followup_weeks: int, risk_t
         f"At week {followup_weeks}, {aid['survival']:.1%} of those given aid had not been arrested "
         f"({fmt_ci(aid['lo'], aid['hi'], level=level)}) against {none['survival']:.1%} ({none['lo']:.1%} to {none['hi']:.1%}) of those without. "
         f"The log-rank test of the whole curves gives chi-squared {lr['statistic']:.2f} on {lr['df']} degree of freedom, "
-        f"p = {lr['p_value']:.3f}: {measures.evidence(lr['p_value'])} that the time to first arrest differs between "
-        "those given aid and those not.", source="Table 3 and the chart above; " + source)
+        f"{fmt.p_value(lr['p_value'])}: {wording.evidence_words(lr['p_value'])} in the time to first arrest between "
+        "those given aid and those not.", source="Table 3 and the chart above; " + source, key=True)
     report.result("km_end_no_aid", float(none["survival"]), label=f"Kaplan–Meier share not arrested at week {followup_weeks}, no aid",
                   unit="proportion", source=source)
     report.result("km_end_aid", float(aid["survival"]), label=f"Kaplan–Meier share not arrested at week {followup_weeks}, financial aid",
@@ -117,10 +120,10 @@ def cox_model(report: Report, df: pd.DataFrame, covariates: list, level: float, 
     terms = cox.table.set_index("term")
     fin = terms.loc["fin"]
     report.finding(
-        f"Holding the other characteristics constant, financial aid is associated with a hazard ratio for arrest of "
-        f"{fin['hazard_ratio']:.2f} ({fmt_ci(fin['hr_lo'], fin['hr_hi'], dp=3, pct=False, level=level)}; p = {fin['p_value']:.3f}), "
-        f"{measures.evidence(fin['p_value'])} that aid delayed or prevented arrest.",
-        source="Table 4; the model reproduces the published coefficients in " + FOX)
+        "Holding the other characteristics constant, financial aid is associated with a hazard ratio for arrest of "
+        f"{wording.describe(fin['hazard_ratio'], fin['hr_lo'], fin['hr_hi'], fin['p_value'], kind='ratio', level=level)} "
+        "(a ratio below 1 means arrest came later or less often).",
+        source="Table 4; the model reproduces the published coefficients in " + FOX, key=True)
     prio, age = terms.loc["prio"], terms.loc["age"]
     report.finding(
         f"Each prior conviction multiplies the hazard of arrest by {prio['hazard_ratio']:.3f} "

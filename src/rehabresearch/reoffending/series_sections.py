@@ -43,7 +43,7 @@ def published_check(report: Report, old: pd.DataFrame, start: str, published: di
         "totals, so sampling error does not apply. "
         + ("Every figure matches the published one at its published precision." if not mismatches
            else f"These figures differ from the published ones: {', '.join(mismatches)}."),
-        source=f"Table 1; {MOJ_2016}, old measure, adults")
+        source=f"Table 1; {MOJ_2016}, old measure, adults", key=True)
     for key in ("offenders", "reoffenders", "reoffences"):
         report.result(f"adult_{key}_2013_14", int(row[key]), label=f"Adults, 2013/14 cohort (old measure): {key}",
                       unit="people" if key != "reoffences" else "offences", source=source, count=True)
@@ -72,7 +72,7 @@ def over_time(report: Report, old: pd.DataFrame, new: pd.DataFrame, groups: list
         "Table 2: The latest annual cohort in the 2016 series, by group and measure", source=source,
         counts=["Offenders", "Reoffenders", "Reoffences"],
         formats={"Rate": "{:.1%}", "Reoffences per reoffender": "{:.2f}", "Reoffences per offender": "{:.2f}"})
-    for g in groups:
+    for i, g in enumerate(groups):
         part = old[old["group"] == g]
         first, last = part.iloc[0], part.iloc[-1]
         report.finding(
@@ -81,7 +81,7 @@ def over_time(report: Report, old: pd.DataFrame, new: pd.DataFrame, groups: list
             f"per reoffender from {first['per_reoffender']:.2f} to {last['per_reoffender']:.2f}. These are counts of everyone "
             "in each national cohort, so there is no sampling interval; the changes are real changes in the recorded figures, "
             "though the switch from calendar-year to financial-year cohorts in 2005 means the early and later points are not one series.",
-            source=f"Charts above and Table 2; {MOJ_2016}, old measure")
+            source=f"Charts above and Table 2; {MOJ_2016}, old measure", key=i == 0)
 
 
 def measures(report: Report, long: pd.DataFrame, start: str, source: str) -> None:
@@ -98,7 +98,7 @@ def measures(report: Report, long: pd.DataFrame, start: str, source: str) -> Non
         f"For the cohort starting {o['date']:%B %Y}, the old measure gives {fmt_pct(o['rate'])} and the new measure "
         f"{fmt_pct(n['rate'])}: changing the measure added {100 * (n['rate'] - o['rate']):.1f} percentage points to the "
         "headline rate without any change in behaviour, so the two series should not be joined into one. Both are "
-        "national counts, so the gap is not sampling error.", source=f"Chart above; {MOJ_2016}, all offenders")
+        "national counts, so the gap is not sampling error.", source=f"Chart above; {MOJ_2016}, all offenders", key=True)
     report.result("all_rate_old_2013_14", float(o["rate"]), label="All offenders 2013/14, old measure", unit="proportion", source=source)
     report.result("all_rate_new_2013_14", float(n["rate"]), label="All offenders 2013/14, new measure", unit="proportion", source=source)
 
@@ -129,7 +129,7 @@ def later_series(report: Report, dataset: str) -> None:
         f"({low['cohort']}{'' if low['verified'] else ', unverified'}), and was {fmt_pct(last['rate'])} in {last['cohort']}"
         f"{'' if last['verified'] else ' (unverified)'}. The cohort shrank from {fmt_num(first['offenders'])} to {fmt_num(last['offenders'])} "
         "people. These are national counts (no sampling interval), but from a secondary source.",
-        source=f"Table 3 and the chart above; {PRSQ}")
+        source=f"Table 3 and the chart above; {PRSQ}", key=True)
     report.result("later_rate_latest", float(last["rate"]),
                   label=f"All offenders, {last['cohort']} cohort (new measure{'' if last['verified'] else ', unverified'})",
                   unit="proportion", source=source)
