@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import catalog
-from ..reporting import Report, fmt_ci, fmt_money, fmt_num, fmt_pct
+from .. import formatting as fmt
+from ..reporting import Report, fmt_ci, fmt_num, fmt_pct
 from . import commissioning as cm
 from . import figures
 from .facts import citation, outside_fact
@@ -187,17 +188,17 @@ def money(report: Report, tables: dict) -> None:
     roif = cm.growth(roif_start, roif_end, years=3)
     part3 = f"{RR3}, Part three, Commissioning future services (para 2)"
     report.finding(
-        f"For 2021-22, Regional Probation Directors had a national commissioning budget of {fmt_money(regional, 1, 'm')} across {n_areas} regional probation areas - "
-        f"{fmt_money(cm.per_area(regional, n_areas), 2, 'm')} per area if spread evenly (the report gives no split) - with no assigned budget for BAME services, "
+        f"For 2021-22, Regional Probation Directors had a national commissioning budget of {fmt.money(regional)} across {n_areas} regional probation areas - "
+        f"{fmt.about(cm.per_area(regional, n_areas), 'money', 2)} per area if spread evenly (the report gives no split) - with no assigned budget for BAME services, "
         "Restorative Justice or Cognitive and Behavioural Change.", source=part3)
     report.finding(
-        f"The Regional Outcomes and Innovation Fund was {fmt_money(roif_start, 0, 'm')} in 2021/22 and will 'likely' reach {fmt_money(roif_end, 0, 'm')} by 2024-25: "
+        f"The Regional Outcomes and Innovation Fund was {fmt.money(roif_start)} in 2021/22 and will 'likely' reach {fmt.money(roif_end)} by 2024-25: "
         f"{roif['multiple']:.0f} times as much, or about {fmt_pct(roif['annual_growth'], 0)} a year compounded over three years. The later figure is a projection.",
         source=part3)
     outsourced, ttg = b[("outsourced_services_steady_state", "steady state")], b[("crc_through_the_gate_additional", "2019-2020")]
     report.finding(
-        f"In May 2019 the government expected outsourced probation services to be worth around {fmt_money(outsourced, 0, 'm')} a year in steady state, "
-        f"and it was paying the Community Rehabilitation Companies an extra {fmt_money(ttg, 0, 'm')} a year in 2019-20 for through-the-gate resettlement support.",
+        f"In May 2019 the government expected outsourced probation services to be worth around {fmt.money(outsourced)} a year in steady state, "
+        f"and it was paying the Community Rehabilitation Companies an extra {fmt.money(ttg)} a year in 2019-20 for through-the-gate resettlement support.",
         source=f"{MOJ}, Executive Summary (para 23) and Our future approach, Summary (para 39)")
     day_one_values(report, tables["contract_facts"])
     for key, value, lab, unit in (
@@ -218,8 +219,8 @@ def day_one_values(report: Report, facts: pd.DataFrame) -> None:
     total, women, accommodation = (outside_fact(facts, f) for f in
                                    ("day_one_value_three_years", "womens_value_three_years", "accommodation_value_three_years"))
     report.finding(
-        f"The day-one contracts were worth {fmt_money(total.value, 0, 'm')} over three years, of which almost {fmt_money(women.value, 0, 'm')} was for "
-        f"women's services and just over {fmt_money(accommodation.value, 0, 'm')} for accommodation. These values are not in the four documents "
+        f"The day-one contracts were worth {fmt.money(total.value)} over three years, of which almost {fmt.money(women.value)} was for "
+        f"women's services and just over {fmt.money(accommodation.value)} for accommodation. These values are not in the four documents "
         "this report reproduces; they come from the government's announcement of the awards and are used, as in the contract report, because "
         "the project transcribes them with that citation.", source=total.cited, key=True)
     for key, fact in (("day_one_value_three_years_gbp", total), ("womens_value_three_years_gbp", women),
