@@ -65,3 +65,14 @@ def test_unit_cost_compared_per_person_year():
         analysis.unit_cost_comparison(c, float("nan"))
     text = wording.unit_costs(c, analysis.break_even_unit_costs(c, 1.3), one, 1.3)
     assert "per person a year" in text and "£652 a year" in text
+
+
+def test_key_deficit_sentence_reconciles_with_the_profile():
+    c = default_contracts()["accommodation"]
+    mc = simulate(c, 5_000, np.random.default_rng(3))
+    text = wording.deficit(c, mc, 5_000, reconcile(c))
+    assert f"{round(100 * mc.probability_of_deficit)}% of 5,000 simulated contracts end in deficit" in text
+    assert "although the contract is in surplus by £37,000 at the profiled volume" in text
+    assert "skewed to the costly side" in text
+    reserve = wording.reserve(c, mc, 0.95)
+    assert "A reserve of £" in reserve and "95% of draws" in reserve

@@ -150,8 +150,10 @@ def monte_carlo(ctx: ContractReport, draws: int, reserve_level: float, rng: np.r
         mc = ctx.mc[name] = simulate(ctx.uncertain[name], draws, rng)
         ctx.report.table(analysis.formatted(mc.summary()), f"Table 6 ({c.title}): Monte Carlo percentiles over {fmt_num(draws)} draws (£, FTE)",
                          source=source)
-        ctx.report.finding(wording.deficit(c, mc, draws, reserve_level), source=source, key=True)
-        ctx.report.finding(wording.reconcile(c, reconcile(ctx.uncertain[name]), mc), source=source, key=True)
+        rec = reconcile(ctx.uncertain[name])
+        ctx.report.finding(wording.deficit(c, mc, draws, rec), source=source, key=True)
+        ctx.report.finding(wording.reconcile(c, rec, mc), source=source)
+        ctx.report.finding(wording.reserve(c, mc, reserve_level), source=source)
 
 
 def what_matters(ctx: ContractReport, sobol_n: int, sobol_resamples: int, rng: np.random.Generator) -> None:

@@ -87,14 +87,23 @@ def break_even(c: Contract, volume: pd.Series) -> str:
             "which matter most.")
 
 
-def deficit(c: Contract, mc: MonteCarloResult, draws: int, reserve_level: float) -> str:
-    """Probability of deficit, median and 90% range of the surplus, and the reserve that covers most draws."""
-    q05, q50, q95 = mc.summary((5, 50, 95))["total surplus (£)"]
-    return (f"{c.title}: in {fmt.pct(mc.probability_of_deficit, 0)} of {fmt_num(draws)} simulated contracts the provider "
-            f"ends in deficit; the median outcome is {_balance(q50)} (90% of draws between {_m(q05)} and "
-            f"{_m(q95)}). A reserve of {_m(mc.reserve_needed(reserve_level))} would cover the peak "
-            f"draw-down in {fmt.pct(reserve_level, 0)} of draws. These probabilities follow from the illustrative input "
-            "distributions, not from observed outcomes.")
+def deficit(c: Contract, mc: MonteCarloResult, draws: int, rec: Reconciliation) -> str:
+    """The probability of deficit, the median outcome, and (when they differ) why the profile shows a surplus."""
+    q50 = float(np.median(mc.total_surplus))
+    text = (f"{c.title}: {fmt.pct(mc.probability_of_deficit, 0)} of {fmt_num(draws)} simulated contracts end in deficit "
+            f"(median: {_balance(q50)})")
+    if rec.surplus_as_profiled >= 0 and mc.probability_of_deficit >= 0.5 and not rec.unfavourable.empty:
+        return (text + f", although the contract is in surplus by {_m(rec.surplus_as_profiled)} at the profiled volume: "
+                "the illustrative input distributions are skewed to the costly side of the assumed values.")
+    return text + ". The probabilities follow from the illustrative input distributions, not from observed outcomes."
+
+
+def reserve(c: Contract, mc: MonteCarloResult, reserve_level: float) -> str:
+    """The 90% range of the surplus and the reserve that covers the peak draw-down in most draws."""
+    q05, q95 = mc.summary((5, 95))["total surplus (£)"]
+    return (f"{c.title}: 90% of simulated contracts end between {_balance(q05)} and {_balance(q95)}. A reserve of "
+            f"{_m(mc.reserve_needed(reserve_level))} would cover the peak draw-down in {fmt.pct(reserve_level, 0)} of draws. "
+            "These figures follow from the illustrative input distributions, not from observed outcomes.")
 
 
 def reconcile(c: Contract, rec: Reconciliation, mc: MonteCarloResult, top: int = 3) -> str:
