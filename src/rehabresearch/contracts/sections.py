@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import catalog
 from ..published.facts import outside_fact
+from .. import formatting as fmt
 from ..reporting import Report, fmt_num
 from . import analysis, figures, wording
 from .inputs import contracts_for
@@ -76,8 +77,10 @@ def published_facts(ctx: ContractReport) -> None:
                      source="transcribed by hand; each row's document and section as shown",
                      note="A fact from outside the seed documents is used only with a transcription citing its publisher, "
                           "and is cited the same way in every report.")
+    contracts = ctx.fact("day_one_contracts")
     ctx.report.table(analysis.formatted(analysis.scale_table(ctx.lots, ctx.facts)),
-                     "Table 1b: Each contract's value against the average day-one contract (£195m over three years across 110 contracts)",
+                     f"Table 1b: Each contract's value against the average day-one contract ({fmt.money(value.value)} over three years "
+                     f"across {fmt_num(contracts.value)} contracts)",
                      source=f"{ctx.basis}; average from {value.source}",
                      formats={"years": "{:g}", "ratio to the average": "{:.2f}"})
 
