@@ -49,8 +49,8 @@ class ContractReport:
 
     @property
     def basis(self) -> str:
-        return ("your contract file (its values as labelled in Table 2)" if self.user_file
-                else "illustrative lot: scale from the published facts in Table 1, other values labelled illustrative in Table 2")
+        return ("your contract file (its values as labelled in the table of every value the model uses)" if self.user_file
+                else "illustrative lot: scale from the published facts, other values labelled illustrative in the table of every value the model uses")
 
     @property
     def model(self) -> str:
@@ -65,21 +65,21 @@ def start(report: Report, contract_file: str, seed: int) -> ContractReport:
     ctx = ContractReport(report, contract_file, seed)
     if ctx.user_file:
         report.caveat("This report models your contract file, not the built-in illustrative lots. Its values are "
-                      "user-supplied unless the file labels them published or illustrative (Table 2); the published facts in "
-                      "Table 1 are shown only for comparison.")
+                      "user-supplied unless the file labels them published or illustrative (see each contract's table of values); the "
+                      "published facts are shown only for comparison.")
     return ctx
 
 
 def published_facts(ctx: ContractReport) -> None:
     """Table 1 (the published facts, each cited) and Table 1b (each contract's scale against the average contract)."""
     value = ctx.fact("day_one_value_three_years")
-    ctx.report.table(analysis.facts_display(ctx.facts), "Table 1: Published facts on the commissioned rehabilitative services contracts",
+    ctx.report.table(analysis.facts_display(ctx.facts), "Published facts on the commissioned rehabilitative services contracts",
                      source="transcribed by hand; each row's document and section as shown",
                      note="A fact from outside the seed documents is used only with a transcription citing its publisher, "
                           "and is cited the same way in every report.")
     contracts = ctx.fact("day_one_contracts")
     ctx.report.table(analysis.formatted(analysis.scale_table(ctx.lots, ctx.facts)),
-                     f"Table 1b: Each contract's value against the average day-one contract ({fmt.money(value.value)} over three years "
+                     f"Each contract's value against the average day-one contract ({fmt.money(value.value)} over three years "
                      f"across {fmt_num(contracts.value)} contracts)",
                      source=f"{ctx.basis}; average from {value.source}",
                      formats={"years": "{:g}", "ratio to the average": "{:.2f}"})
@@ -88,9 +88,9 @@ def published_facts(ctx: ContractReport) -> None:
 def contracts_modelled(ctx: ContractReport) -> None:
     """Tables 2 and 3 for each contract: every value and its basis; the model period by period at the profile."""
     for c in ctx.lots.values():
-        ctx.report.table(analysis.provenance_display(c), f"Table 2 ({c.title}): every value the model uses, and where it comes from",
-                         source=ctx.basis if ctx.user_file else "the contract's own description in this project; published facts in Table 1")
-        ctx.report.table(analysis.period_display(c), f"Table 3 ({c.title}): income, cost and staffing per period at the profiled volume (£, people, FTE)",
+        ctx.report.table(analysis.provenance_display(c), f"{c.title}: every value the model uses, and where it comes from",
+                         source=ctx.basis if ctx.user_file else "the contract's own description in this project; published facts as cited in the first table")
+        ctx.report.table(analysis.period_display(c), f"{c.title}: income, cost and staffing per period at the profiled volume (£, people, FTE)",
                          source=ctx.model)
 
 
@@ -100,7 +100,7 @@ def volumes(ctx: ContractReport, high_volume_factor: float, actual_referral_rate
     referral = ctx.fact("tr_actual_referral_rate")
     for c in ctx.lots.values():
         table = analysis.scenarios(c, high_volume_factor, actual_referral_rate, expected_referral_rate)
-        ctx.report.table(analysis.formatted(table), f"Table 4 ({c.title}): totals over the contract under each scenario (£, people, FTE)",
+        ctx.report.table(analysis.formatted(table), f"{c.title}: totals over the contract under each scenario (£, people, FTE)",
                          source=f"{ctx.model}; referral rates from {referral.source}")
         sweep = analysis.mechanism_sweep(c, volume_low, volume_high, grid_points)
         ctx.report.figure(figures.lines(sweep, "volume factor", "surplus (£)", "mechanism",
@@ -138,7 +138,7 @@ def break_even(ctx: ContractReport) -> None:
     """Section 4: break-even volume, price and caseload (Table 5) and the break-even volume in words."""
     for c in ctx.lots.values():
         be = break_even_points(c)
-        ctx.report.table(analysis.break_even_display(be), f"Table 5 ({c.title}): break-even points (all other inputs as assumed)",
+        ctx.report.table(analysis.break_even_display(be), f"{c.title}: break-even points (all other inputs as assumed)",
                          source=ctx.model)
         ctx.report.finding(wording.break_even(c, be.set_index("break-even").loc["volume"]), source=ctx.model)
 
@@ -151,7 +151,7 @@ def monte_carlo(ctx: ContractReport, draws: int, reserve_level: float, rng: np.r
         if generic:
             ctx.report.caveat(f"{c.title} declares no input distributions; illustrative ±20% uniform spreads were used.")
         mc = ctx.mc[name] = simulate(ctx.uncertain[name], draws, rng)
-        ctx.report.table(analysis.formatted(mc.summary()), f"Table 6 ({c.title}): Monte Carlo percentiles over {fmt_num(draws)} draws (£, FTE)",
+        ctx.report.table(analysis.formatted(mc.summary()), f"{c.title}: Monte Carlo percentiles over {fmt_num(draws)} draws (£, FTE)",
                          source=source)
         rec = reconcile(ctx.uncertain[name])
         ctx.report.finding(wording.deficit(c, mc, draws, rec), source=source, key=True)
@@ -167,7 +167,7 @@ def what_matters(ctx: ContractReport, sobol_n: int, sobol_resamples: int, rng: n
                                           source=ctx.model))
         sob = sobol(ctx.uncertain[name], sobol_n, rng, n_resamples=sobol_resamples)
         source = f"contract model of this project, {fmt_num(sobol_n)} base samples, seed {ctx.seed}; {ctx.basis}"
-        ctx.report.table(analysis.sobol_display(sob), f"Table 7 ({c.title}): share of the variance of total surplus explained by each uncertain input (95% intervals)",
+        ctx.report.table(analysis.sobol_display(sob), f"{c.title}: share of the variance of total surplus explained by each uncertain input (95% intervals)",
                          source=source)
         ctx.report.finding(wording.sobol(c, sob, tornado), source=source)
 
