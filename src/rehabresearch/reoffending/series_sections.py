@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import catalog
+from .. import formatting as fmt
 from ..reporting import Report, fmt_num, fmt_pct
 from . import series
 
@@ -39,7 +40,7 @@ def published_check(report: Report, old: pd.DataFrame, start: str, published: di
     report.finding(
         f"Of {fmt_num(row['offenders'])} adults cautioned, convicted or released from custody in the year from {row['date']:%B %Y}, "
         f"{fmt_num(row['reoffenders'])} ({fmt_pct(row['rate'])}) committed a proven reoffence within a year; they committed "
-        f"{fmt_num(row['reoffences'])} proven reoffences, {row['per_reoffender']:.1f} each on average. These are national "
+        f"{fmt_num(row['reoffences'])} proven reoffences, {fmt.rate(row['per_reoffender'])} each on average. These are national "
         "totals, so sampling error does not apply. "
         + ("Every figure matches the published one at its published precision." if not mismatches
            else f"These figures differ from the published ones: {', '.join(mismatches)}."),
@@ -78,7 +79,7 @@ def over_time(report: Report, old: pd.DataFrame, new: pd.DataFrame, groups: list
         report.finding(
             f"{g}s (old measure): the proven reoffending rate went from {fmt_pct(first['rate'])} for the {first['basis']} cohort starting "
             f"{first['date']:%B %Y} to {fmt_pct(last['rate'])} for the {last['basis']} cohort starting {last['date']:%B %Y}, and reoffences "
-            f"per reoffender from {first['per_reoffender']:.2f} to {last['per_reoffender']:.2f}. These are counts of everyone "
+            f"per reoffender from {fmt.rate(first['per_reoffender'])} to {fmt.rate(last['per_reoffender'])}. These are counts of everyone "
             "in each national cohort, so there is no sampling interval; the changes are real changes in the recorded figures, "
             "though the switch from calendar-year to financial-year cohorts in 2005 means the early and later points are not one series.",
             source=f"Charts above and Table 2; {MOJ_2016}, old measure", key=i == 0)
