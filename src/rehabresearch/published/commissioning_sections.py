@@ -360,7 +360,8 @@ def sector_position(report: Report, tables: dict) -> None:
 
 
 def data_used(report: Report, tables: dict, threshold: int) -> None:
-    """Table 13: every transcribed table the report reads and the documents behind it; the closing caveats."""
+    """Table 13: every transcribed table the report reads and the documents behind it (the caveats are the
+    notebook's own closing section, stated once)."""
     rows = []
     for name in TABLES:
         t = tables[name.removeprefix("commissioning_")]
@@ -369,9 +370,5 @@ def data_used(report: Report, tables: dict, threshold: int) -> None:
     report.table(pd.DataFrame(rows),
                  "Table 13: The transcribed tables this report uses (each row of each table quotes its figure and cites its document and section)",
                  source=f"{RR3}; {CLINKS}; Minutes of the RR3 meeting of 5 March 2020; {MOJ}; for facts from outside these four, the publisher each row cites")
-    report.caveat("All figures are transcribed from published documents (see Table 13); approximate, lower-bound and projected figures are labelled as such.")
-    report.caveat("Where a document gives only a proportion, no count is derived; the Wilson intervals treat complete counts as one realisation of the commissioning process.")
-    report.caveat("The day-one contract values come from the government's announcement of the awards, outside the four source "
-                  "documents; they are used under the project's rule for such facts (transcribed with the publisher's citation, cited the same way in every report).")
-    report.caveat(f"Disclosure control (threshold {threshold}) applies to counts of people (consultation responses, people engaged); counts of organisations, "
-                  "contracts and areas are published facts about organisations and are shown as printed.")
+    report.caveat(f"Disclosure control (threshold {threshold}) applies to counts of people (consultation responses, people engaged); counts of "
+                  "organisations, contracts and areas are published facts about organisations and are shown as printed.")
