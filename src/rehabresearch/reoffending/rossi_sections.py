@@ -63,7 +63,7 @@ def arrest_rates(report: Report, df: pd.DataFrame, followup_weeks: int, level: f
     report.finding(
         f"Within {followup_weeks} weeks, {fmt_pct(d['rate'])} of those given financial aid were arrested, against "
         f"{fmt_pct(d['ref_rate'])} of those without, a difference of "
-        f"{wording.describe(d['difference'], d['difference_lo'], d['difference_hi'], d['p_value'], kind='pp', level=level)} "
+        f"{wording.describe(d['difference'], d['difference_lo'], d['difference_hi'], d['p_value'], kind='pp', level=level, dp=2)} "
         "(two-proportion test; Newcombe interval).",
         source="Table 2 above; " + source, key=True)
     for key, col, lab in (("arrest_rate_aid", "rate", f"{followup_weeks}-week arrest rate, financial aid"),
