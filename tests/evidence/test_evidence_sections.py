@@ -38,6 +38,6 @@ def test_numbers_in_sentences_come_from_the_tables(tables):
     sections.clinks_figures(report, tables)
     text = " ".join(report.shown)
     assert "Of the 14 recent CRC inspections, 1 (7.1%) was rated good or better" in text
-    assert "4 of the 4 recent NPS inspections" in text
+    assert "all 4 recent NPS inspections were" in text
     assert "none of the 14 CRCs inspected since January 2018 were rated good (3 requires improvement, 11 inadequate)" in text
     assert "572 women" in text and "22% rise" in text

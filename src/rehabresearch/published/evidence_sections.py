@@ -205,7 +205,8 @@ def inspections(report: Report, t: dict) -> None:
     good = table["good or better"]
     report.finding(
         f"Of the {n['CRC']} recent CRC inspections, {good['CRC']} ({fmt_pct(tests['share_1'])}) "
-        f"{'was' if good['CRC'] == 1 else 'were'} rated good or better overall; {good['NPS']} of the {n['NPS']} recent NPS "
+        f"{'was' if good['CRC'] == 1 else 'were'} rated good or better overall; "
+        f"{'all ' + str(n['NPS']) if good['NPS'] == n['NPS'] else str(good['NPS']) + ' of the ' + str(n['NPS'])} recent NPS "
         f"inspections were. With so few inspections an exact test is needed: if ratings had nothing to do with "
         f"the type of provider, a split at least this uneven would arise with probability {tests['fisher_p']:.4f} "
         f"(Fisher's exact test; Boschloo's test gives {tests['boschloo_p']:.4f}).", source=f"{MOJ}, Executive Summary, paragraph 31", key=True)
