@@ -117,7 +117,8 @@ def staffing(ctx: ContractReport) -> None:
         ctx.report.figure(figures.staffing(t, c.input("initial_staff"),
                                            f"{c.title}\nStaff needed and funded, hires and redundancies per period (FTE)",
                                            source=ctx.model))
-        ctx.report.finding(wording.turnover(c, t["period"].iloc[0], analysis.staff_turnover(c)), source=f"{SEED}; {ctx.model}")
+        ctx.report.finding(wording.turnover(c, t["period"].iloc[0], analysis.staff_turnover(c)), source=f"{SEED}; {ctx.model}",
+                           key=len(ctx.lots) == 1)  # one contract: three key findings, not two
 
 
 def unit_costs(ctx: ContractReport, high_volume_factor: float, volume_low: float, volume_high: float, grid_points: int,
