@@ -10,7 +10,7 @@ import pandas as pd
 from .. import formatting as fmt
 from .. import wording
 from ..reporting import Report, fmt_ci, fmt_pct
-from . import survival
+from . import figures, survival
 from . import measures
 from .intervals import interval_text, p_text
 
@@ -78,7 +78,7 @@ def time_to_arrest(report: Report, df: pd.DataFrame, followup_weeks: int, risk_t
     """Section 2: Kaplan-Meier curves with numbers at risk, the share not arrested at the end (Table 3), log-rank test."""
     km = survival.kaplan_meier(df, "week", "arrest", by="aid", level=level)
     at_risk = survival.number_at_risk(df, "week", "arrest", "aid", risk_times)
-    report.figure(survival.km_plot(km, at_risk, group="aid", title="Share not yet re-arrested, by financial aid",
+    report.figure(figures.km_plot(km, at_risk, group="aid", title="Share not yet re-arrested, by financial aid",
                                    time_label="Weeks since release", survival_label="Not yet arrested (%)", source=source))
     at_end = survival.survival_at(df, "week", "arrest", followup_weeks, by="aid", level=level)
     report.table(

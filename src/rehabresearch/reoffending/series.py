@@ -14,7 +14,6 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .. import plotting
 from .measures import require_columns
 
 __all__ = ["MEASURE_LABELS", "UNVERIFIED_PRSQ", "check_published", "cohort", "cohort_basis", "plot_over_time", "prsq_series",
@@ -141,59 +140,4 @@ def prsq_series(df: pd.DataFrame, group: str = "All", unverified: Sequence[str] 
     return _derived(out).sort_values("date").reset_index(drop=True)
 
 
-def plot_over_time(table: pd.DataFrame, y: str, *, series: Sequence[str], title: str, ylabel: str, source: str,
-                   percent: bool = False, labels: dict | None = None, breaks: str | None = None,
-                   verified: str | None = None):
-    """Line chart of ``y`` against cohort start date, one line per combination of the ``series`` columns
-    (colour from the first, line style from the second).
-
-    ``percent`` multiplies proportions by 100 and formats the axis as %; ``labels`` maps a series
-    key (a tuple joined with ', ') to its legend name. ``breaks`` names a column (e.g. ``basis``) whose
-    change starts a new, unjoined line with its own marker shape (calendar-year and financial-year cohorts
-    are not one series); ``verified`` names a boolean column whose False points are drawn hollow and
-    joined by a dotted line. The legend explains both. Returns the figure.
-    """
-    from matplotlib.lines import Line2D
-
-    series = list(series)
-    require_columns(table, ["date", y, *series, *(c for c in (breaks, verified) if c)], "plot_over_time")
-    labels = labels or {}
-    fig, ax = plotting.figure(title, "Cohort start date", ylabel, source=source)
-    # Colour by the first series column, line style by the second (if any).
-    colours = {v: plotting.PALETTE[i % len(plotting.PALETTE)] for i, v in enumerate(pd.unique(table[series[0]]))}
-    styles = ({v: ["-", "--", ":", "-."][i % 4] for i, v in enumerate(pd.unique(table[series[1]]))}
-              if len(series) > 1 else {})
-    markers = {v: "os^D"[i % 4] for i, v in enumerate(pd.unique(table[breaks]))} if breaks else {}
-    any_unverified = False
-    # Sorted groups give a stable legend: each group's measures together (e.g. Adult new, Adult old, Juvenile ...).
-    for key, part in table.sort_values("date").groupby(series, sort=True):
-        key = key if isinstance(key, tuple) else (key,)
-        name = ", ".join(str(k) for k in key)
-        style, colour = styles.get(key[1], "-") if len(key) > 1 else "-", colours[key[0]]
-        runs = (part[breaks] != part[breaks].shift()).cumsum() if breaks else pd.Series(0, index=part.index)
-        for i, (_, run) in enumerate(part.groupby(runs, sort=False)):
-            values = run[y].to_numpy(dtype=float) * (100 if percent else 1)
-            marker = markers.get(run[breaks].iloc[0], "o") if breaks else "o"
-            ok = run[verified].to_numpy(dtype=bool) if verified else np.ones(len(run), dtype=bool)
-            ax.plot(run["date"][ok], values[ok], style, marker=marker, markersize=3.5, color=colour,
-                    label=labels.get(name, name) if i == 0 else "_nolegend_")
-            if not ok.all():
-                any_unverified = True
-                last_ok = np.flatnonzero(ok)[-1] if ok.any() else None
-                idx = ([last_ok] if last_ok is not None else []) + list(np.flatnonzero(~ok))
-                ax.plot(run["date"].to_numpy()[idx], values[idx], ":", color=colour, label="_nolegend_")
-                ax.plot(run["date"][~ok], values[~ok], ls="none", marker=marker, markersize=6, markerfacecolor="white",
-                        markeredgecolor=colour, label="_nolegend_")
-    handles, names = ax.get_legend_handles_labels()
-    if breaks and len(markers) > 1:
-        for value, marker in markers.items():
-            handles.append(Line2D([], [], ls="none", marker=marker, color="grey"))
-            names.append(f"{value} cohorts (lines not joined across)")
-    if any_unverified:
-        handles.append(Line2D([], [], ls=":", marker="o", markerfacecolor="white", color="grey"))
-        names.append("unverified figure")
-    if percent:
-        plotting.percent_axis(ax)
-    ax.set_ylim(bottom=0)
-    ax.legend(handles, names, loc="lower left", fontsize=8)
-    return fig
+from .figures import plot_over_time  # noqa: E402,F401  (the chart lives with the other figures)

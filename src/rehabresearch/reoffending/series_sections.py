@@ -10,7 +10,7 @@ import pandas as pd
 from .. import catalog
 from .. import formatting as fmt
 from ..reporting import Report, fmt_num, fmt_pct
-from . import series
+from . import figures, series
 
 MOJ_2016 = "Ministry of Justice, proven reoffending consultation supporting tables (2016)"
 PRSQ = ("Ministry of Justice, Proven reoffending statistics quarterly (PRSQ) overall data tool, April 2012 to March 2024 "
@@ -62,7 +62,7 @@ def over_time(report: Report, old: pd.DataFrame, new: pd.DataFrame, groups: list
         ("rate", "Proven reoffending rate by cohort, adults and juveniles", "Proven reoffenders (% of cohort)", True),
         ("per_reoffender", "Proven reoffences per reoffender by cohort, adults and juveniles", "Reoffences per reoffender (offences)", False),
     ):
-        report.figure(series.plot_over_time(both, y, series=["group", "measure"], percent=pct, title=title, ylabel=ylabel,
+        report.figure(figures.plot_over_time(both, y, series=["group", "measure"], percent=pct, title=title, ylabel=ylabel,
                                             source=source, breaks="basis"))
     latest = both.sort_values(["group", "measure", "date"]).groupby(["group", "measure"]).tail(1)
     report.table(
@@ -91,7 +91,7 @@ def measures(report: Report, long: pd.DataFrame, start: str, source: str) -> Non
     all_new = series.select(long, measure="new", groups=["All"])
     overall = pd.concat([all_old, all_new], ignore_index=True)
     overall["measure"] = overall["measure"].map(series.MEASURE_LABELS)
-    report.figure(series.plot_over_time(overall, "rate", series=["measure"], percent=True, breaks="basis",
+    report.figure(figures.plot_over_time(overall, "rate", series=["measure"], percent=True, breaks="basis",
                                         title="Old and new measures of the proven reoffending rate, all offenders",
                                         ylabel="Proven reoffenders (% of cohort)", source=source))
     o, n = series.cohort(all_old, "All", start), series.cohort(all_new, "All", start)
@@ -118,7 +118,7 @@ def later_series(report: Report, dataset: str) -> None:
         counts=["Offenders", "Reoffenders", "Reoffences"], formats={"Rate": "{:.1%}", "Reoffences per reoffender": "{:.2f}"},
         note="Rates and frequencies recomputed from the counts. Secondary source"
              + (f"; the {', '.join(unverified)} row is unverified." if unverified else "."))
-    report.figure(series.plot_over_time(
+    report.figure(figures.plot_over_time(
         later.assign(series="All offenders (adults and children)"), "rate", series=["series"], percent=True, verified="verified",
         title=f"Proven reoffending rate, financial-year cohorts {later['cohort'].iloc[0]} to {later['cohort'].iloc[-1]}",
         ylabel="Proven reoffenders (% of cohort)",
