@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .. import catalog
+from .. import catalog, sources
 from ..published.facts import outside_fact
 from .. import formatting as fmt
 from ..reporting import Report, fmt_num
@@ -23,8 +23,7 @@ from .reconcile import reconcile
 from .scenarios import break_even_points
 from .sensitivity import one_way, sobol
 
-SEED = ("RR3 special interest group on probation reform, Final report (Clinks, June 2021), "
-        "Part two, Competing for services: Contract values and volumes")
+SEED = sources.cite("rr3_final_report_2021", "Part two, Competing for services: Contract values and volumes")
 
 
 @dataclass

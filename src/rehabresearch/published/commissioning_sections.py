@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import catalog
+from .. import catalog, sources
 from .. import formatting as fmt
 from ..reporting import Report, fmt_ci, fmt_num, fmt_pct
 from . import commissioning as cm
 from . import figures
 from .facts import citation, outside_fact
 
-RR3 = "RR3 special interest group on probation reform, Final report (Clinks, June 2021)"
-MOJ = "Ministry of Justice, Strengthening Probation, Building Confidence: Response to consultation (CP 93, May 2019)"
-CLINKS = "Clinks' response to Strengthening Probation, Building Confidence (October 2018)"
-MINUTES = "RR3 meeting minutes, 5 March 2020"
+RR3 = sources.cite("rr3_final_report_2021")
+MOJ = sources.cite("moj_strengthening_probation_response_2019")
+CLINKS = sources.cite("clinks_consultation_response_2018")
+MINUTES = sources.cite("rr3_minutes_2020_03_05")
 #: Short names of the four seed documents, keyed by the first three characters of a row's source_document.
 SHORT = {"000": "RR3 final report (2021)", "001": "Clinks response (2018)", "003": "RR3 minutes (March 2020)", "004": "MoJ response (2019)"}
 DOCUMENTS = {"000": "RR3 final report (Clinks, June 2021)", "001": "Clinks consultation response (October 2018)",

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import catalog
+from .. import catalog, sources
 from ..reporting import Report, fmt_ci, fmt_num, fmt_pct, fmt_pp
 from . import evidence, figures
 from .transcribed import for_display, question_labels, value_of
 
-MOJ = "MoJ, Strengthening Probation, Building Confidence: Response to consultation (May 2019)"
-CLINKS = "Clinks, response to Strengthening Probation, Building Confidence (October 2018)"
+MOJ = sources.cite("moj_strengthening_probation_response_2019")
+CLINKS = sources.cite("clinks_consultation_response_2018")
 AS_PUBLISHED = ("Counts are shown as the document prints them: a figure already published in that form is shown as published. "
                 "Counts this report derives about people are suppressed below the disclosure threshold.")
 DERIVED = ("'At least' and 'At most' are this report's reading of the printed wording, not published counts, so they are "

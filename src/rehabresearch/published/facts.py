@@ -17,13 +17,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .. import sources
+
 from .transcribed import require_columns
 
 #: A seed document is cited with its file identifier, e.g. "(Clinks, June 2021; seed 000_bc63993ac262e051.txt)".
 _SEED = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt")
-#: The identifier as it appears in citations: "; seed 000_….txt", " (seed 000_….txt)", "000_….txt: ".
-_SEED_FORMS = (re.compile(r"\s*\(seed\s+\d{3}_[0-9a-f]{16}\.txt\)"), re.compile(r"[;,]?\s*seed\s+\d{3}_[0-9a-f]{16}\.txt"),
-               re.compile(r"\d{3}_[0-9a-f]{16}\.txt:\s*"), _SEED)
 
 
 def is_seed(document: str) -> bool:
@@ -32,11 +31,9 @@ def is_seed(document: str) -> bool:
 
 
 def citation(document: str) -> str:
-    """The citation a reader sees: the document as cited, without any seed file identifier."""
-    text = str(document)
-    for form in _SEED_FORMS:
-        text = form.sub("", text)
-    return re.sub(r"\s{2,}", " ", text).strip(" ;:,")
+    """The citation a reader sees: the document as cited, without any seed file identifier
+    (the source-document registry's cleaning, :func:`rehabresearch.sources.clean`)."""
+    return (sources.clean(str(document)) or "").strip(" ;:,")
 
 
 @dataclass(frozen=True)

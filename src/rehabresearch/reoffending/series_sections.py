@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import catalog
+from .. import catalog, sources
 from .. import formatting as fmt
 from ..reporting import Report, fmt_num, fmt_pct
 from . import figures, series
 
-MOJ_2016 = "Ministry of Justice, proven reoffending consultation supporting tables (2016)"
-PRSQ = ("Ministry of Justice, Proven reoffending statistics quarterly (PRSQ) overall data tool, April 2012 to March 2024 "
-        "cohorts, as summed by a third party (secondary)")
+MOJ_2016 = sources.cite("moj_proven_reoffending_tables_2016")
+PRSQ = sources.cite("moj_prsq_data_tool_2024", "financial-year cohorts as summed by a third party (secondary)")
 NAMES = {"offenders": "Offenders in cohort", "reoffenders": "Reoffenders", "rate": "Proven reoffending rate",
          "reoffences": "Reoffences", "per_reoffender": "Reoffences per reoffender"}
 #: Legend names of the two measures in the group charts.
