@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .. import sources
 from ..reporting import Report, fmt_num
 from . import figures, microsim, policies as pol, tiering, workload, wording
 
@@ -18,8 +19,8 @@ TIERING = "HMPPS tiering service, version-2 rules (open source: GitHub ministryo
 WMT = ("HMPPS Workload Measurement Tool: points per case by tier and case type, and available points "
        "(open source: GitHub ministryofjustice, wmt reference data)")
 RESET = "HMPPS Probation Reset (2024): licence supervision ends at the two-thirds point, with exceptions"
-CONSULT = "Ministry of Justice (2019), Strengthening probation, building confidence: response to consultation (CP 93), Question 2 summary of responses"
-CLINKS = "Clinks (2018), response to Strengthening probation, building confidence, Question 2"
+CONSULT = sources.cite("moj_strengthening_probation_response_2019", "Question 2 summary of responses")
+CLINKS = sources.cite("clinks_consultation_response_2018", "Question 2")
 BARNES = ("Barnes, Ahlman, Gill, Sherman, Kurtz and Malvestuto (2010), 'Low-intensity community supervision for "
           "low-risk offenders: a randomized, controlled trial', Journal of Experimental Criminology 6(2)")
 BOURGON = ("Bourgon and Armstrong (2005), 'Transferring the principles of effective treatment into a real world "
