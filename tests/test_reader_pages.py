@@ -38,6 +38,15 @@ KNOWN_FIGURE_PROBLEMS: dict[str, list[str]] = {
 }
 
 
+#: report -> findings that state an "about" figure with false precision (fixed in the notebooks, then removed).
+KNOWN_TEXT_PROBLEMS: dict[str, list[str]] = {
+    "equalities_evidence": [
+        "'about 166' states an approximate figure to 3 significant figures",
+        "'about 469' states an approximate figure to 3 significant figures",
+    ],
+}
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory, external_dataset):
     """Every report run once in its quick profile (a report whose data cannot be had is left out)."""
@@ -101,6 +110,8 @@ def test_page_structure(rendered, name):
     assert 'id="about-this-report"' in html and "How to cite" in html
     assert results.get("figure_problems", []) == KNOWN_FIGURE_PROBLEMS.get(name, []), (
         "figure problems changed: fix new ones; remove fixed ones from KNOWN_FIGURE_PROBLEMS")
+    assert results.get("text_problems", []) == KNOWN_TEXT_PROBLEMS.get(name, []), (
+        "false precision changed: round new ones with formatting.about; remove fixed ones from KNOWN_TEXT_PROBLEMS")
 
 
 def test_index_lists_status_and_first_finding(rendered):
@@ -110,7 +121,7 @@ def test_index_lists_status_and_first_finding(rendered):
     for name in done:
         results = json.loads((out / name / "results.json").read_text())
         assert escape(results["key_findings"][0])[:60] in html, f"{name}: first key finding missing"
-        assert f"Data status: {status.label(results['status'])}" in html
+        assert f">{status.label(results['status'])}</span>" in html
 
 
 _MEASURE = """<!DOCTYPE html><html><body style="margin:0">

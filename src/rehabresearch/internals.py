@@ -16,7 +16,8 @@ PATTERNS: dict[str, re.Pattern] = {
     "file path": re.compile(r"(?<![\w/.:])(?:\.{0,2}/)?(?:src|data|notebooks|tests|reports|docs)/[\w./-]+"),
     "file name": re.compile(r"\b[\w-]+\.(?:ya?ml|csv|py|txt|ipynb|json|xlsx?|parquet)\b", re.IGNORECASE),
     "module or function name": re.compile(
-        r"\brehabresearch\.\w+|\b(?:scipy|statsmodels|numpy|np|pandas|pd|lifelines|matplotlib|sklearn|SALib)\.\w[\w.]*"
+        r"(?<![/\w.])(?:rehabresearch\.\w+|(?:scipy|statsmodels|numpy|np|pandas|pd|lifelines|matplotlib|sklearn|SALib)"
+        r"\.\w[\w.]*)"
         r"|\b[a-z_]\w*\(\)"),
     "code identifier": re.compile(r"(?<![\w@/.-])_?[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"),
 }

@@ -75,6 +75,7 @@ def split_notebook(nb) -> tuple[str, list[str]]:
     closing: list[str] = []
     kept = []
     moving_level = None
+    last_heading = ""
     for cell in nb.cells:
         head = _heading(cell)
         if head and moving_level is not None and head[0] <= moving_level:
@@ -88,12 +89,24 @@ def split_notebook(nb) -> tuple[str, list[str]]:
         if moving_level is not None and cell.cell_type == "markdown":
             closing.append(cell.source)
             continue
+        if head:
+            last_heading = head[1]
+        if (moving_level is not None and cell.cell_type == "code" and _shows_headline_table(cell)
+                and "headline numbers" not in last_heading.lower()):
+            # the code of a moved section stays; its headline table gets a heading of its own
+            kept.append(nbformat.v4.new_markdown_cell(f"{'#' * moving_level} Headline numbers"))
+            last_heading = "Headline numbers"
         kept.append(cell)
     nb.cells = [c for c in kept if not (c.cell_type == "markdown" and not c.source.strip())]
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = sources.clean(cell.source)
     return title, [sources.clean(m) for m in closing]
+
+
+def _shows_headline_table(cell) -> bool:
+    return any("Headline numbers of this report" in str(o.get("data", {}).get("text/html", ""))
+               for o in cell.get("outputs", []))
 
 
 def key_findings_html(findings: list[str]) -> str:
@@ -136,14 +149,16 @@ def _without_seed_numbers(text: str) -> str:
     return re.sub(r"\s*\(00\d(?:,\s*00\d)*\)", "", text)
 
 
-def about_html(record: dict[str, Any], title: str, tables: list[dict], status: str | None) -> str:
+def about_html(record: dict[str, Any], title: str, tables: list[dict], status: str | None,
+               has_results: bool = True) -> str:
     """How to cite the report, its data licences, code version, run time, parameters and downloads."""
     started = readable_time(record.get("started"))
     commit = (record.get("git", {}).get("commit") or "unknown")[:12]
     dirty = record.get("git", {}).get("dirty")
     year = (record.get("started") or "")[:4] or "n.d."
+    kind = f" {html.escape(data_status.label(status))}." if status in data_status.STATUSES else ""
     cite = (f"rehabresearch ({year}). <em>{html.escape(title)}</em>. Reproducible report, code version {commit}, "
-            f"run {html.escape(started)}. {html.escape(data_status.label(status))}.")
+            f"run {html.escape(started)}.{kind}")
     used = licences(list(record.get("inputs", {})))
     if used:
         lic = "<ul>" + "".join(f"<li>{html.escape(t)}: {html.escape(lic)}</li>" for t, lic in used) + "</ul>"
@@ -157,11 +172,10 @@ def about_html(record: dict[str, Any], title: str, tables: list[dict], status: s
         f'<p><strong>Code version</strong> <code>{html.escape(commit)}</code>'
         f"{' (with uncommitted changes)' if dirty else ''}; <strong>run</strong> {html.escape(started)} "
         f"({html.escape(str(record.get('duration_seconds', '')))} s), profile {html.escape(str(record.get('profile', '')))}.</p>"
-        + (f"<p><strong>Downloads:</strong> every table as CSV ({', '.join(downloads)}); "
-           f'the headline numbers in machine-readable form (<a href="results.json">JSON</a>); '
-           f'the <a href="run.json">run record</a>.</p>' if downloads else
-           '<p><strong>Downloads:</strong> the headline numbers (<a href="results.json">JSON</a>); '
-           'the <a href="run.json">run record</a>.</p>')
+        + "<p><strong>Downloads:</strong> "
+        + (f"every table as CSV ({', '.join(downloads)}); " if downloads else "")
+        + ('the headline numbers in machine-readable form (<a href="results.json">JSON</a>); ' if has_results else "")
+        + 'the <a href="run.json">run record</a>.</p>'
         + "<p>The run record lists the settings, package versions and the checksum of every input, so the "
           "report can be reproduced exactly.</p></section>"
     )
@@ -177,6 +191,18 @@ def visible_text(page: str) -> str:
     body = _SKIP.sub(" ", body)
     text = _TAG.sub(" ", body)
     return re.sub(r"\s+", " ", html.unescape(text)).strip()
+
+
+def references_html(page: str) -> str:
+    """Full references (from the source registry) of the documents the page cites. Addresses are
+    printed, not linked: the page makes no request and links nowhere off the machine."""
+    docs = sources.cited_in(visible_text(page))
+    if not docs:
+        return ""
+    items = "".join(
+        f"<li>{html.escape(d.citation)}" + (f' Available at: <span class="rr-url">{html.escape(d.url)}</span>' if d.url else "")
+        + "</li>" for d in docs)
+    return f'<section class="rr-references"><h2 id="references">References</h2><ul>{items}</ul></section>'
 
 
 def glossary_html(page: str) -> str:
@@ -205,7 +231,7 @@ def contents_html(page: str) -> str:
 
 def finish(page: str) -> str:
     """Fill the glossary and contents markers of a rendered page."""
-    page = page.replace(GLOSSARY_MARKER, glossary_html(page), 1)
+    page = page.replace(GLOSSARY_MARKER, references_html(page) + glossary_html(page), 1)
     return page.replace(CONTENTS_MARKER, contents_html(page), 1)
 
 
@@ -234,4 +260,3 @@ __all__ = [
     "finish", "glossary_html", "key_findings_html", "licences", "markdown", "readable_time", "split_notebook",
     "status_html", "visible_text",
 ]
-_ = nbformat  # the cells handled here are nbformat nodes

@@ -156,3 +156,41 @@ def figure_problems(fig) -> list[str]:
         if len(colours) > 1 and ax.get_legend() is None and not has_fig_legend:
             problems.append(f"{name}: {len(colours)} colours but no legend")
     return problems
+
+
+def dots(ax, labels, values, lo=None, hi=None, *, reference: float | None = None, log: bool = False,
+         color=None, label: str | None = None):
+    """A dot (with its interval as a whisker) per row: the chart for ratios and estimates that a bar
+    from zero would misrepresent. ``log=True`` puts a ratio axis on a log scale (allowed for dots:
+    their position, not their length, carries the value); ``reference`` draws a grey line at the
+    value meaning "no difference" (1 for a ratio). Rows are listed top to bottom."""
+    import numpy as np
+
+    vals = np.asarray(values, dtype=float)
+    if np.isnan(vals).any():
+        raise ValueError("dots: a value is missing (NaN)")
+    if log and (vals <= 0).any():
+        raise ValueError("dots: a log axis needs positive values")
+    y = np.arange(len(vals))[::-1]
+    xerr = None
+    if lo is not None and hi is not None:
+        lo_, hi_ = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+        if (lo_ > vals).any() or (hi_ < vals).any():
+            raise ValueError("dots: every value must lie inside its interval")
+        xerr = np.vstack([vals - lo_, hi_ - vals])
+    if log:
+        ax.set_xscale("log")
+    if reference is not None:
+        ax.axvline(reference, color="#555555", linewidth=1)
+    ax.errorbar(vals, y, xerr=xerr, fmt="o", color=color or PALETTE[0], ecolor="#555555", capsize=3, label=label)
+    ax.set_yticks(y, list(labels))
+    return ax
+
+
+def legend_for(ax, colours: dict[str, str], **kwargs):
+    """A legend explaining colours used per bar or per point: ``{"Prisoners": PALETTE[0], ...}``."""
+    from matplotlib.patches import Patch
+
+    if not colours:
+        raise ValueError("legend_for: no colours to explain")
+    return ax.legend(handles=[Patch(facecolor=c, label=name) for name, c in colours.items()], **kwargs)

@@ -39,7 +39,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import catalog, disclosure, plotting, sources
+from . import catalog, disclosure, sources, wording
 from . import formatting as fmt
 from .io import write_json
 from .status import STATUSES, default_status
@@ -202,7 +202,7 @@ def unit_text(unit: str | None) -> str:
             return "£" + u[len(code):]
     if u == "proportion difference":
         return "percentage points"
-    return "percentage" if u in ("proportion", "share", "pct") else u
+    return "percentage" if u in ("proportion", "share", "pct", "%") else u
 
 
 def _cell_text(value: Any) -> Any:
@@ -249,7 +249,9 @@ class Report:
         self.table_index: list[dict[str, Any]] = []  # number, caption, id and CSV file of each table
         self.figure_index: list[dict[str, Any]] = []  # number, caption and id of each figure
         self.figure_problems: list[str] = []  # house-rule breaches found by plotting.figure_problems
+        self.text_problems: list[str] = []  # false precision in findings (wording.precision_problems)
         self._typed: dict[str, str] = {}  # "Table 3" as typed in a caption -> the machine's label
+        self._labels: dict[str, str] = {}  # label= given by the notebook -> "Table 3" / "Figure 2"
 
     # -- output ------------------------------------------------------------
     def _show(self, obj) -> None:
@@ -307,6 +309,7 @@ class Report:
         formats: Mapping[str, str] | None = None,
         kinds: Mapping[str, str] | None = None,
         note: str | None = None,
+        label: str | None = None,
         **suppress_kwargs,
     ):
         """Show ``df`` as a numbered table ("Table n: caption"), its source, a CSV download link,
@@ -318,6 +321,7 @@ class Report:
         ``formats`` maps columns to format strings (e.g. ``{"share": "{:.1%}"}``) or callables;
         ``suppress_kwargs`` go to :func:`rehabresearch.disclosure.suppression_mask`
         (``row_total``, ``total_row_label``, ``label_column``, ``linked``).
+        ``label`` names the table for :meth:`ref` ("see {report.ref('funnel')}").
         Headers are shown in sentence case; a column is aligned as numbers only when all its cells are.
         The displayed (suppressed, formatted) frame is kept in :attr:`tables`; nothing is
         returned, so a table at the end of a cell is not echoed twice.
@@ -332,6 +336,7 @@ class Report:
             formats[col] = fmt.format_value_function(kind)
         n, text = self._number("Table", caption, self.table_index)
         table_id = f"table-{n}"
+        self._remember(label, f"Table {n}")
         mask = disclosure.suppression_mask(df, counts, self.threshold, **suppress_kwargs) if counts else None
         shown = df.astype(object).where(df.notna(), "")
         for col, form in (formats or {}).items():
@@ -390,13 +395,15 @@ class Report:
     def finding(self, text: str, *, source: str | None = None, key: bool = False) -> None:
         """State a finding in plain English (Markdown), with its source.
 
-        ``key=True`` puts it among the key findings at the top of the page (3 to 6 per report;
-        without any marked, the first sentence of each of the first six findings is used).
+        ``key=True`` puts it among the key findings at the top of the page (mark 3 to 6 per
+        report; fewer are topped up to three with the first sentence of unmarked findings, and
+        without any marked the first sentence of each of the first six findings is used).
         """
         if "nan" in text.lower().split():
             raise ValueError(f"finding contains a missing value: {text!r}")
         text = self.references(text)
         source = self.references(source)
+        self.text_problems.extend(wording.precision_problems(text))
         md = f"**Finding.** {text}" + (f"  \n*Source: {source}*" if source else "")
         self.shown.append(text)
         self.findings.append({"text": text, "source": source, "key": bool(key)})
@@ -423,13 +430,30 @@ class Report:
         """A note on method for the closing "Methods and caveats" section."""
         self.methods.append(self.references(text))
 
-    def figure(self, fig, caption: str | None = None) -> None:
+    def _remember(self, label: str | None, numbered: str) -> None:
+        if label is None:
+            return
+        if label in self._labels:
+            raise ValueError(f"label {label!r} is already used for {self._labels[label]}")
+        self._labels[label] = numbered
+
+    def ref(self, label: str) -> str:
+        """'Table 3' or 'Figure 2': the number the machinery gave the table or figure shown with
+        ``label=...``, for the text that refers to it (no typed numbers to keep in step)."""
+        if label not in self._labels:
+            known = ", ".join(sorted(self._labels)) or "none yet"
+            raise KeyError(f"no table or figure labelled {label!r} has been shown (labels: {known})")
+        return self._labels[label]
+
+    def figure(self, fig, caption: str | None = None, *, label: str | None = None) -> None:
         """Show a finished figure as "Figure n: <caption or its title>" (embedded as PNG, with its
         titles and axis labels as alternative text) and close it. The title moves from the image
         into the numbered caption, so it is not printed twice."""
         import io as _bytes_io
 
         import matplotlib.pyplot as plt
+
+        from . import plotting
 
         alt = figure_description(fig)
         title, holder = _figure_title(fig)
@@ -441,6 +465,7 @@ class Report:
                 holder.set_text("")
         n, text = self._number("Figure", text, self.figure_index)
         figure_id = f"figure-{n}"
+        self._remember(label, f"Figure {n}")
         problems = plotting.figure_problems(fig)
         if problems:
             self.figure_problems.extend(f"Figure {n}: {p}" for p in problems)
@@ -501,6 +526,7 @@ class Report:
             "tables": self.table_index,
             "figures": self.figure_index,
             "figure_problems": self.figure_problems,
+            "text_problems": self.text_problems,
             "inputs": dict(sorted(catalog.LOADED.items())),
             "parameters": params,
         }
@@ -510,9 +536,17 @@ class Report:
             write_json(target, payload)
 
 
-def select_key_findings(findings: list[Mapping[str, Any]], limit: int = DEFAULT_KEY_FINDINGS) -> list[str]:
-    """Findings marked key (at most ``limit``), else the first sentence of the first ``limit`` findings."""
+def select_key_findings(findings: list[Mapping[str, Any]], limit: int = DEFAULT_KEY_FINDINGS,
+                        least: int = 3) -> list[str]:
+    """Findings marked key (at most ``limit``), topped up to ``least`` with the first sentence of
+    the first unmarked findings; with none marked, the first sentence of the first ``limit``."""
     marked = [f["text"] for f in findings if f.get("key")]
-    if marked:
-        return marked[:limit]
-    return [first_sentence(f["text"]) for f in findings[:limit]]
+    if not marked:
+        return [first_sentence(f["text"]) for f in findings[:limit]]
+    chosen = marked[:limit]
+    for f in findings:
+        if len(chosen) >= least:
+            break
+        if not f.get("key"):
+            chosen.append(first_sentence(f["text"]))
+    return chosen

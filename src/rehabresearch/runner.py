@@ -400,7 +400,8 @@ def render_html(notebook_path: Path, target: Path, record: dict, results: dict |
             "status_html": page.status_html(data_status),
             "closing_html": page.closing_html(closing_markdown, results.get("methods", []),
                                               results.get("caveats", [])),
-            "about_html": page.about_html(record, title, results.get("tables", []), data_status),
+            "about_html": page.about_html(record, title, results.get("tables", []), data_status,
+                                          has_results=(target.parent / "results.json").is_file()),
         },
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
@@ -504,7 +505,8 @@ def build_index(reports_dir: Path | None = None) -> Path:
         results_json = reports_dir / info.name / "results.json"
         results = json.loads(results_json.read_text()) if results_json.is_file() else {}
         data_status = _report_status(info, record, results)
-        status_line = f"<br><small class='rr-data-status'>Data status: {html.escape(status_mod.label(data_status))}</small>"
+        status_cell = (f"<span class='rr-data-status rr-data-{html.escape(data_status or 'unknown')}'>"
+                       f"{html.escape(status_mod.label(data_status))}</span>")
         missing = info.missing_data()
         fetch = "<br>".join(f"<code>{html.escape(ds.fetch_command)}</code>" for ds in missing)
         title = html.escape(info.title)
@@ -513,7 +515,7 @@ def build_index(reports_dir: Path | None = None) -> Path:
             ok = record["status"] == "ok"
             key = (results.get("key_findings") or [""])[0] if ok else ""
             first = f"<br><small class='rr-first-finding'>{html.escape(key)}</small>" if key else ""
-            report = f"<a href='{info.name}/index.html'>{title}</a>{status_line}{first}"
+            report = f"<a href='{info.name}/index.html'>{title}</a>{first}"
             status = f"<span class='status-{'ok' if ok else 'failed'}'>{html.escape(record['status'])}</span>"
             if record.get("error"):
                 status += f"<br><span class='rr-error'>{html.escape(record['error'])}</span>"
@@ -531,7 +533,7 @@ def build_index(reports_dir: Path | None = None) -> Path:
                          f"<a href='{info.name}/{info.name}.ipynb'>executed notebook</a>"]
             files = "<br>".join(links)
         else:
-            report, run, files = f"{title}{status_line}{summary}", "", ""
+            report, run, files = f"{title}{summary}", "", ""
             if missing:
                 status = f"<span class='status-absent'>data absent</span><br>fetch with:<br>{fetch}"
             else:
@@ -539,7 +541,8 @@ def build_index(reports_dir: Path | None = None) -> Path:
             data = _data_cell(info.external, titles, data_status)
         if record and missing:
             status += f"<br><span class='status-absent'>data now absent</span>; fetch with:<br>{fetch}"
-        rows.append(f"<tr><td>{report}</td><td>{status}</td><td>{run}</td><td>{data}</td><td>{files}</td></tr>")
+        rows.append(f"<tr><td>{report}</td><td>{status_cell}</td><td>{status}</td><td>{run}</td><td>{data}</td>"
+                    f"<td>{files}</td></tr>")
     markup = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>rehabresearch reports</title>
 <style>{(TEMPLATES_DIR / 'house.css').read_text(encoding='utf-8')}</style></head>
@@ -549,7 +552,8 @@ def build_index(reports_dir: Path | None = None) -> Path:
 running a notebook on recorded data and parameters; select a title to read it. Synthetic and
 illustrative inputs are labelled in each report, and every table and figure names its source.</p>
 <table class="rr-table rr-index-table"><caption>Reports, their latest run and the data they used</caption>
-<thead><tr><th>Report</th><th>Status</th><th>Run</th><th>Data used</th><th>Files</th></tr></thead>
+<thead><tr><th>Report and its first key finding</th><th>Data status</th><th>Run status</th><th>Run</th><th>Data used</th>
+<th>Files</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody></table>

@@ -22,7 +22,7 @@ import yaml
 from . import paths
 
 REGISTRY_NAME = Path("sources") / "documents.yaml"
-_FIELDS = {"id", "seed", "citation", "short", "date", "publisher", "url", "aliases"}
+_FIELDS = {"id", "seed", "citation", "short", "date", "publisher", "url", "aliases", "mentions"}
 _SEED_ID = r"(\d{3})_[0-9a-f]{16}(?:\.txt)?"
 
 
@@ -43,6 +43,7 @@ class Document:
     url: str | None = None
     seed: str | None = None
     aliases: tuple[tuple[str, str], ...] = ()  # (internal text, what reader text shows instead)
+    mentions: tuple[str, ...] = ()  # phrases showing that a text cites this document
 
     def reference(self) -> str:
         """The full citation, with its address when one is recorded."""
@@ -69,6 +70,7 @@ def _load(path: Path) -> dict[str, Document]:
             date=str(item["date"]), publisher=str(item["publisher"]), url=item.get("url") or None,
             seed=str(item["seed"]) if item.get("seed") is not None else None,
             aliases=tuple(_alias(a, item["short"], where) for a in item.get("aliases") or ()),
+            mentions=tuple(str(m) for m in item.get("mentions") or ()),
         )
     return docs
 
@@ -103,6 +105,13 @@ def cite(doc_id: str, section: str | None = None) -> str:
 
 def reference(doc_id: str) -> str:
     return get(doc_id).reference()
+
+
+def cited_in(text: str) -> list[Document]:
+    """The documents ``text`` cites (by short citation or a listed mention), in registry order."""
+    low = text.lower()
+    return [d for d in documents().values()
+            if d.short.lower() in low or any(m.lower() in low for m in d.mentions)]
 
 
 def by_seed(number: str) -> Document | None:

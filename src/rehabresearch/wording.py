@@ -24,9 +24,11 @@ itself). The wording follows the American Statistical Association's statement on
 
 from __future__ import annotations
 
+import re
+
 from . import formatting as fmt
 
-__all__ = ["BANDS", "describe", "direction", "evidence_words"]
+__all__ = ["BANDS", "describe", "direction", "evidence_words", "precision_problems", "significant_figures"]
 
 #: (upper limit of printed p, words): the first band whose limit the printed p is below.
 BANDS = (
@@ -111,3 +113,25 @@ def _bare(render, value: float, kind: str) -> str:
         if text.endswith(unit):
             return text[: -len(unit)]
     return text
+
+
+_APPROXIMATE = re.compile(
+    r"\b(?:about|around|approximately|roughly|nearly|almost|some|circa|just over|just under)\s+"
+    r"(£?)(\d[\d,]*(?:\.\d+)?)\s*(%|m\b|bn\b|k\b)?", re.IGNORECASE)
+
+
+def significant_figures(number: str) -> int:
+    """Significant figures of a printed number: '1,700' -> 2, '166' -> 3, '66.7' -> 3, '0.050' -> 2."""
+    digits = number.replace(",", "")
+    if "." in digits:
+        whole, frac = digits.split(".", 1)
+        stripped = (whole + frac).lstrip("0")
+        return len(stripped) if whole.strip("0") else len(frac.lstrip("0"))
+    return len(digits.strip("0")) or 1
+
+
+def precision_problems(text: str, most: int = 2) -> list[str]:
+    """'About' statements printed with false precision: 'about £1,041,667' or 'approximately 66.7%'
+    (more than ``most`` significant figures). Round with :func:`rehabresearch.formatting.about`."""
+    return [f"'{m.group(0).strip()}' states an approximate figure to {significant_figures(m.group(2))} significant "
+            f"figures" for m in _APPROXIMATE.finditer(text) if significant_figures(m.group(2)) > most]

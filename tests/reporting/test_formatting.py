@@ -111,3 +111,17 @@ def test_a_column_has_one_number_of_decimals():
     assert fmt.column([0.0012, 0.0031]) == ["0.0012", "0.0031"]
     assert fmt.column([12_500_000.0, 767.25]) == ["12,500,000", "767"]
     assert fmt.format_value(0.69) == "0.69" and fmt.format_value(3.119) == "3.12"
+
+
+@pytest.mark.parametrize("number,sig", [("1,700", 2), ("166", 3), ("66.7", 3), ("0.050", 2), ("83,263", 5),
+                                        ("1,041,667", 7), ("12", 2), ("1", 1), ("0.5", 1), ("280", 2)])
+def test_significant_figures(number, sig):
+    assert wording.significant_figures(number) == sig
+
+
+def test_about_statements_with_false_precision_are_found():
+    text = "about £1,041,667 and approximately 66.7%, about 12% of about 1,700, around £280m, about 4.2 times"
+    assert wording.precision_problems(text) == [
+        "'about £1,041,667' states an approximate figure to 7 significant figures",
+        "'approximately 66.7%' states an approximate figure to 3 significant figures"]
+    assert wording.precision_problems(fmt.about(1_041_667, "money") + " and " + fmt.about(0.667, "pct")) == []

@@ -141,7 +141,8 @@ def test_rendered_page_order_and_parts(rendered):
     assert '<th class="num">People</th>' in html
     assert find(page.visible_text(html)) == [], find(page.visible_text(html))
     results = json.loads((rendered / "good" / "results.json").read_text())
-    assert results["key_findings"] == ["The key finding uses the WMT."]
+    assert results["key_findings"] == ["The key finding uses the WMT.",
+                                       "The first finding is 3.1 percentage points (95% CI 0.2 to 6.0)."]
 
 
 def test_index_shows_status_first_finding_and_readable_time(rendered):
@@ -150,3 +151,56 @@ def test_index_shows_status_first_finding_and_readable_time(rendered):
     assert re.search(r"<span class='rr-when'>\d{1,2} \w{3} \d{4}, \d\d:\d\d UTC</span>", html)
     assert "+00:00" not in html
     assert "synthetic cohort (illustrative)" in html  # no dataset read and no stated status
+
+
+def test_references_list_the_documents_a_page_cites():
+    html = page.references_html("<p>Source: Rossi, Berk and Lenihan (1980); see also CP 93, paragraph 39.</p>")
+    assert '<h2 id="references">References</h2>' in html
+    assert "Money, Work and Crime: Experimental Evidence" in html
+    assert "Available at: <span class=\"rr-url\">https://www.gov.uk/government/consultations/" in html
+    assert "href=" not in html
+    assert page.references_html("<p>nothing cited</p>") == ""
+
+
+def test_the_headline_table_of_a_moved_caveats_section_gets_its_own_heading():
+    nb = nbformat.v4.new_notebook()
+    save = nbformat.v4.new_code_cell("report.save()")
+    save.outputs = [nbformat.v4.new_output("display_data", data={
+        "text/html": "<table><caption>Table 5: Headline numbers of this report</caption></table>"})]
+    nb.cells = [_md("# T"), _md("## 6. Recovery"), _md("## Caveats\n\n- x"), save]
+    page.split_notebook(nb)
+    assert [c.source for c in nb.cells] == ["## 6. Recovery", "## Headline numbers", "report.save()"]
+    nb.cells = [_md("# T"), _md("## Headline numbers"), _md("## Caveats\n\n- x"), save]
+    page.split_notebook(nb)
+    assert [c.source for c in nb.cells] == ["## Headline numbers", "report.save()"]
+
+
+def test_the_scanner_leaves_web_addresses_alone():
+    assert find("Available at: https://lifelines.readthedocs.io and https://www.gov.uk/government/x") == []
+    assert [leak.text for leak in find("see lifelines.datasets")] == ["lifelines.datasets"]
+
+
+def test_a_failed_run_links_only_files_that_exist(tmp_path, monkeypatch):
+    nbdir = tmp_path / "notebooks"
+    (nbdir / "params" / "bad").mkdir(parents=True)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "rehabresearch", "display_name": "Python (rehabresearch)", "language": "python"}
+    nb.metadata["rehabresearch"] = {"title": "Failing", "summary": "x", "external": []}
+    params = nbformat.v4.new_code_cell("disclosure_threshold = 10")
+    params.metadata["tags"] = ["parameters"]
+    body = ("import pandas as pd\nfrom rehabresearch.reporting import Report\nreport = Report('bad')\n"
+            "report.table(pd.DataFrame({'a': [1]}), 'A table')")
+    nb.cells = [_md("# Failing report"), params, _md("## 1. Part"), nbformat.v4.new_code_cell(body),
+                nbformat.v4.new_code_cell("raise ValueError('row 3, column age: not a number')")]
+    nbformat.write(nb, nbdir / "bad.ipynb")
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", nbdir)
+    monkeypatch.setattr(paths, "PARAMS_DIR", nbdir / "params")
+    monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path / "reports")
+    (result,) = runner.run(["bad"], progress=lambda *_: None)
+    assert result.status == "failed"
+    folder = tmp_path / "reports" / "bad"
+    html = (folder / "index.html").read_text()
+    assert "The report stopped here." in html and "Failing report</h1>" in html
+    links = re.findall(r'href="([^"#]+)"', html)
+    assert "results.json" not in links and "table-1.csv" in links
+    assert all((folder / link).exists() for link in links if not link.startswith("..")), links

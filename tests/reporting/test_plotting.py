@@ -57,3 +57,21 @@ def test_a_legend_or_grey_reference_lines_satisfy_the_colour_rule():
     ax.barh(["a", "b"], [4, 2], left=[1, 3])  # floating range bars are not held to zero
     ax.errorbar([3, 4], [0, 1], xerr=[0.5, 0.5], fmt="none", ecolor="#333333")
     assert plotting.figure_problems(fig) == []
+
+
+def test_dots_for_ratios_on_a_log_axis_pass_the_checks():
+    fig, ax = plotting.figure("Representation", "Ratio of shares (log scale)", "Group")
+    plotting.dots(ax, ["Black", "Muslim"], [4.2, 3.1], [3.6, 2.8], [5.0, 3.4], reference=1, log=True)
+    assert ax.get_xscale() == "log" and plotting.figure_problems(fig) == []
+    with pytest.raises(ValueError, match="inside its interval"):
+        plotting.dots(ax, ["a"], [2.0], [2.5], [3.0])
+    with pytest.raises(ValueError, match="positive"):
+        plotting.dots(ax, ["a"], [0.0], log=True)
+
+
+def test_legend_for_per_bar_colours():
+    fig, ax = plotting.figure("Budgets", "£ million", "Budget")
+    plotting.bars(ax, ["A", "B"], [280, 22], horizontal=True, color=[plotting.PALETTE[0], plotting.PALETTE[1]])
+    assert plotting.figure_problems(fig) == ["Budgets: 2 colours but no legend"]
+    plotting.legend_for(ax, {"Central": plotting.PALETTE[0], "Regional": plotting.PALETTE[1]})
+    assert plotting.figure_problems(fig) == []

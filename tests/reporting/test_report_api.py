@@ -74,7 +74,8 @@ def test_key_findings_marked_or_first_sentences():
     report.finding("Second finding.")
     assert report.key_findings() == ["Rossi et al. (1980) found 48 of 216 re-arrested.", "Second finding."]
     report.finding("The one that matters: 22.2% (95% CI 17.2% to 28.1%).", key=True)
-    assert report.key_findings() == ["The one that matters: 22.2% (95% CI 17.2% to 28.1%)."]
+    assert report.key_findings() == ["The one that matters: 22.2% (95% CI 17.2% to 28.1%).",
+                                     "Rossi et al. (1980) found 48 of 216 re-arrested.", "Second finding."]
     for i in range(8):
         report.finding(f"Extra {i}.", key=True)
     assert len(report.key_findings()) == 6
@@ -190,3 +191,17 @@ def test_table_kinds_use_the_house_formatters():
         report.table(df, "Bad", kinds={"nope": "pct"})
     with pytest.raises(ValueError, match="unknown kind"):
         report.table(df, "Bad", kinds={"share": "furlongs"})
+
+
+def test_tables_and_figures_are_referred_to_by_label():
+    report = Report("t", display=False)
+    report.table(pd.DataFrame({"a": [1]}), "First", label="first")
+    fig, ax = plotting.figure("A chart", "x (units)", "y (units)")
+    ax.plot([0, 1], [0, 1])
+    report.figure(fig, label="chart")
+    report.table(pd.DataFrame({"a": [1]}), "Second", label="second")
+    assert (report.ref("first"), report.ref("chart"), report.ref("second")) == ("Table 1", "Figure 1", "Table 2")
+    with pytest.raises(KeyError, match="labels: chart, first, second"):
+        report.ref("later")
+    with pytest.raises(ValueError, match="already used"):
+        report.table(pd.DataFrame({"a": [1]}), "Third", label="first")
