@@ -40,10 +40,6 @@ KNOWN_FIGURE_PROBLEMS: dict[str, list[str]] = {
 
 #: report -> findings that state an "about" figure with false precision (fixed in the notebooks, then removed).
 KNOWN_TEXT_PROBLEMS: dict[str, list[str]] = {
-    "equalities_evidence": [
-        "'about 166' states an approximate figure to 3 significant figures",
-        "'about 469' states an approximate figure to 3 significant figures",
-    ],
 }
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import catalog, sources
+from .. import formatting as fmt
 from ..reporting import Report, fmt_ci, fmt_num, fmt_pct, fmt_pp
 from . import evidence, figures
 from .transcribed import for_display, question_labels, value_of
@@ -27,6 +28,11 @@ DERIVED = ("'At least' and 'At most' are this report's reading of the printed wo
 TABLES = {"prison": "evidence_prison_population", "starts": "evidence_probation_starts", "comparators": "evidence_population_comparators",
           "workforce": "evidence_workforce", "questions": "consultation_questions", "themes": "consultation_themes",
           "ratings": "evidence_inspection_ratings", "short": "evidence_short_custody", "clinks": "clinks_response_figures"}
+
+
+def _about(report: Report, n: float) -> str:
+    """An approximate count derived about people: 'about 170' (two significant figures), suppressed when small."""
+    return fmt.about(n, "count", 2) if report.count(n) == fmt_num(n) else report.count(n)
 
 
 def load_tables() -> dict[str, pd.DataFrame]:
@@ -154,8 +160,8 @@ def consultation(report: Report, t: dict, band_pp: float, contact_questions: lis
         f"(at least {report.count(f2f['count_low'])}) wanted face-to-face contact as the default.", source=f"{MOJ}, Responses to specific questions, Q2",
         key=True)
     report.finding(
-        f"On measures of success (Q17, {fmt_num(reduce['n'])} answering), {reduce['share_text']} (about "
-        f"{report.count(reduce['count_at_printed_share'])}; {report.count(reduce['count_low'])} to "
+        f"On measures of success (Q17, {fmt_num(reduce['n'])} answering), {reduce['share_text']} ("
+        f"{_about(report, reduce['count_at_printed_share'])}; {report.count(reduce['count_low'])} to "
         f"{report.count(reduce['count_high'])} on this report's reading) named a reduction in reoffending as the most "
         f"important measure, and {quality['share_text']} ({report.count(quality['count_low'])} to {report.count(quality['count_high'])}) "
         "wanted a qualitative measure of the service as well.", source=f"{MOJ}, Responses to specific questions, Q17")
@@ -266,7 +272,7 @@ def clinks_figures(report: Report, t: dict) -> None:
     gap = evidence.share_gap([value_of(clinks, "bame_tailored_orgs_closure_risk")], [value_of(clinks, "all_orgs_closure_risk")]).iloc[0]
     report.finding(
         f"In Wales, {fmt_num(women)} women were sentenced to immediate imprisonment in 2017 after a {rise:g}% rise since 2012, which implies "
-        f"about {report.count(wales['point'])} in 2012 ({report.count(wales['low'])} to {report.count(wales['high'])} given that {rise:g}% is rounded). "
+        f"{_about(report, wales['point'])} in 2012 ({report.count(wales['low'])} to {report.count(wales['high'])} given that {rise:g}% is rounded). "
         f"Women serving short sentences rose {value_of(clinks, 'wales_women_short_sentences_increase'):g}% over the same five years.",
         source=f"{CLINKS}, Question 7 (Wales), citing Prison Reform Trust (2018)")
     report.finding(
