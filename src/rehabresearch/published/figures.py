@@ -141,8 +141,8 @@ def plot_ratios(table: pd.DataFrame, *, source: str,
     _require(table, ["population", "group", "ratio", "ratio_round_low", "ratio_round_high"], "ratio table")
     labels = (table["population"] + ": " + table["group"]).to_numpy()
     y = np.arange(len(table))[::-1]
-    fig, ax = figure(title, "Share in the group divided by share in the population (1 = parity)", "Population: group",
-                     source=source, figsize=(8.0, 0.45 * len(table) + 2.2))
+    fig, ax = figure(title, "Share in the group ÷ share in the population (1 = parity)", "Population: group",
+                     source=source, figsize=(9.0, 0.45 * len(table) + 2.2))
     ratio = table["ratio"].to_numpy(dtype=float)
     err = np.vstack([ratio - table["ratio_round_low"].to_numpy(dtype=float),
                      table["ratio_round_high"].to_numpy(dtype=float) - ratio])
