@@ -513,12 +513,14 @@ class Report:
                 repeated = summary["Source"].eq(summary["Source"].shift()) & summary["Source"].ne("")
                 self.table(summary.assign(Source=summary["Source"].mask(repeated, "as above")), caption)
         params = dict(parameters or {})
+        key = self.key_findings()
+        self.text_problems.extend(f"key finding states no number: {k!r}" for k in key if not re.search(r"\d", k))
         payload = {
             "notebook": self.name,
             "disclosure_threshold": self.threshold,
             "status": self.status or default_status(self.name, params),
             "status_stated": self.status is not None,
-            "key_findings": self.key_findings(),
+            "key_findings": key,
             "findings": self.findings,
             "results": self.results,
             "caveats": self.notes,

@@ -205,3 +205,11 @@ def test_tables_and_figures_are_referred_to_by_label():
         report.ref("later")
     with pytest.raises(ValueError, match="already used"):
         report.table(pd.DataFrame({"a": [1]}), "Third", label="first")
+
+
+def test_a_key_finding_without_a_number_is_recorded(runner_env):
+    report = Report("t", display=False)
+    report.finding("Most of the money went to the sector.", key=True)
+    report.finding("204 of 400 qualified (51%).", key=True)
+    report.save()
+    assert report.text_problems == ["key finding states no number: 'Most of the money went to the sector.'"]
