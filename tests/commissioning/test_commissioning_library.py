@@ -1,4 +1,4 @@
-"""rehabresearch.commissioning against hand computations, the seeds' numbers, and bad input."""
+"""rehabresearch.published.commissioning against hand computations, the seeds' numbers, and bad input."""
 
 from __future__ import annotations
 

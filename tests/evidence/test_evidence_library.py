@@ -1,4 +1,4 @@
-"""rehabresearch.evidence against hand computations, the published figures, and bad input."""
+"""rehabresearch.published.evidence against hand computations, the published figures, and bad input."""
 
 from __future__ import annotations
 
