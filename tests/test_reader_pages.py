@@ -31,38 +31,15 @@ REPORTS = sorted(status.REPORT_STATUS)
 #: report -> internal strings its page still shows (fixed in the notebooks and domain modules, then removed here).
 KNOWN_LEAKS: dict[str, set[str]] = {
     "compas_cohorts": {"two_year_recid"},
-    "contract_sensitivity": {
-        "contract_facts.csv", "data/raw/contracts/contract_facts.csv", "contract_facts",
-        "day_one_value_three_years", "tr_expected_referral_rate", "accommodation_value_three_years",
-        "womens_value_three_years", "src/rehabresearch/contracts/defaults/accommodation.yaml",
-        "src/rehabresearch/contracts/defaults/womens_services.yaml", "accommodation.yaml", "womens_services.yaml",
-        "my_contract.yaml", "results.json", "contract_file",
-    },
 }
 
 #: report -> figure house-rule problems still present (bars on log axes, colours without a legend).
 KNOWN_FIGURE_PROBLEMS: dict[str, list[str]] = {
-    "commissioning": [
-        "Figure 3: panel 1: 2 colours but no legend",
-        "Figure 4: panel 1: bars on a log axis (bars must start at zero on a linear axis)",
-        "Figure 4: panel 1: 2 colours but no legend",
-    ],
-    "equalities_evidence": [
-        "Figure 1: panel 1: bars on a log axis (bars must start at zero on a linear axis)",
-        "Figure 1: panel 1: 2 colours but no legend",
-        "Figure 2: panel 1: 3 colours but no legend",
-    ],
 }
 
 
 #: report -> findings that state an "about" figure with false precision (fixed in the notebooks, then removed).
 KNOWN_TEXT_PROBLEMS: dict[str, list[str]] = {
-    "commissioning": ["key finding states no number: 'The voluntary sector won approximately two thirds of the "
-                      "contract value.'"],
-    "equalities_evidence": [
-        "'about 166' states an approximate figure to 3 significant figures",
-        "'about 469' states an approximate figure to 3 significant figures",
-    ],
 }
 
 

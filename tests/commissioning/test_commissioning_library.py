@@ -1,4 +1,4 @@
-"""rehabresearch.commissioning against hand computations, the seeds' numbers, and bad input."""
+"""rehabresearch.published.commissioning against hand computations, the seeds' numbers, and bad input."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from rehabresearch import catalog
-from rehabresearch import commissioning as cm
+from rehabresearch.published import commissioning as cm
 
 
 def _funnel(rows):

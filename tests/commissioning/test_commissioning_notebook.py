@@ -71,7 +71,9 @@ def test_derived_headlines(rendered):
 def test_page_says_where_counts_are_not_given(rendered):
     _, page = rendered
     assert "not given" in page and "not published" in page
-    assert "£195m" in page  # said to be absent from the sources, not used
+    assert "£195m" in page  # used under the one rule for facts from outside the seed documents
+    assert "Ministry of Justice press release" in page and "outside the seed documents" in page
+    assert rendered[0]["results"]["day_one_value_three_years_gbp"]["value"] == 195_000_000
     assert "Source:" in page
 
 

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from rehabresearch import catalog, paths
-from rehabresearch import commissioning as cm
+from rehabresearch.published import commissioning as cm
 
 
 def _texts(fig):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 
-from rehabresearch import evidence as ev
-from rehabresearch.transcribed import value_of
+from rehabresearch.published import evidence as ev
+from rehabresearch.published.transcribed import value_of
 
 
 

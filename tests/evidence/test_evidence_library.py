@@ -1,4 +1,4 @@
-"""rehabresearch.evidence against hand computations, the published figures, and bad input."""
+"""rehabresearch.published.evidence against hand computations, the published figures, and bad input."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rehabresearch import evidence as ev
-from rehabresearch.transcribed import value_of
+from rehabresearch.published import evidence as ev
+from rehabresearch.published.transcribed import value_of
 
 
 

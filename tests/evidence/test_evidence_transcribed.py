@@ -1,4 +1,4 @@
-"""rehabresearch.transcribed: the helpers both reports use on transcribed tables."""
+"""rehabresearch.published.transcribed: the helpers both reports use on transcribed tables."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from rehabresearch import catalog
-from rehabresearch.transcribed import for_display, question_labels, require_columns, value_of
+from rehabresearch.published.transcribed import for_display, question_labels, require_columns, value_of
 
 
 def test_require_columns_names_the_table_and_the_missing_column():

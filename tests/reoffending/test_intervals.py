@@ -96,3 +96,29 @@ def test_rate_ratio_hand_computed():
 def test_bad_input_is_named(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_statsmodels_intervals_match_the_textbook_formulas():
+    # Wilson (1927) and Newcombe (1998, method 10) written out by hand; the library uses statsmodels.
+    from rehabresearch.reoffending.intervals import newcombe_interval, wilson_interval
+
+    x = np.array([0, 1, 5, 23, 50, 60, 2])
+    n = np.array([10, 10, 20, 26, 100, 60, 1_000_000])
+    z = 1.959963984540054
+
+    def wilson(x, n):
+        p = x / n
+        d = 1 + z**2 / n
+        c = (p + z**2 / (2 * n)) / d
+        h = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / d
+        return np.clip(c - h, 0, 1), np.clip(c + h, 0, 1)
+
+    lo, hi = wilson_interval(x, n)
+    np.testing.assert_allclose(lo, wilson(x, n)[0], atol=1e-15)
+    np.testing.assert_allclose(hi, wilson(x, n)[1], atol=1e-15)
+    l1, u1 = wilson(x, n)
+    l2, u2 = wilson(x[::-1], n[::-1])
+    p1, p2 = x / n, x[::-1] / n[::-1]
+    d, dlo, dhi = newcombe_interval(x, n, x[::-1], n[::-1])
+    np.testing.assert_allclose(dlo, p1 - p2 - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), atol=1e-15)
+    np.testing.assert_allclose(dhi, p1 - p2 + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2), atol=1e-15)

@@ -57,6 +57,7 @@ def test_prsq_series(external_dataset):
     # Recomputed rates agree with the file's published rates to their one decimal place.
     assert ((100 * later["rate"]).round(1) == (100 * later["rate_published"]).round(1)).all()
     assert ((later["per_reoffender"] - later["per_reoffender_published"]).abs() < 0.0051).all()
+    assert list(later.loc[~later["verified"], "cohort"]) == ["2023/24"] and set(later["basis"]) == {"financial-year"}
 
 
 @pytest.mark.external
@@ -73,3 +74,37 @@ def test_plot_over_time_lines_and_labels(long):
     assert lines["Adult, old"].get_color() == lines["Adult, new"].get_color()
     assert lines["Adult, old"].get_linestyle() != lines["Adult, new"].get_linestyle()
     assert max(lines["Adult, old"].get_ydata()) < 30  # percentages, adults about 25%
+
+
+def test_cohort_basis_and_bad_months():
+    assert list(series.cohort_basis(["2002-01-01", "2005-01-01", "2005-04-01"])) == ["calendar-year", "calendar-year", "financial-year"]
+    with pytest.raises(ValueError, match="month"):
+        series.cohort_basis(["2005-07-01"])
+
+
+def _toy(verified=True):
+    dates = pd.to_datetime(["2003-01-01", "2004-01-01", "2005-04-01", "2006-04-01", "2007-04-01"])
+    t = pd.DataFrame({"date": dates, "rate": [0.25, 0.26, 0.27, 0.26, 0.28], "group": "All"})
+    t["basis"] = series.cohort_basis(t["date"])
+    t["verified"] = [True, True, True, True, verified]
+    return t
+
+
+def test_plot_marks_breaks_in_cohort_basis_and_unverified_points():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    fig = series.plot_over_time(_toy(verified=False), "rate", series=["group"], percent=True, title="Rate", ylabel="%",
+                                source="MoJ", breaks="basis", verified="verified")
+    ax = fig.axes[0]
+    solid = [ln for ln in ax.lines if ln.get_linestyle() == "-"]
+    # two unjoined solid lines: the calendar-year run (2 points) and the verified financial-year run (2 points)
+    assert sorted(len(ln.get_xdata()) for ln in solid) == [2, 2]
+    assert solid[0].get_marker() != solid[1].get_marker()
+    hollow = [ln for ln in ax.lines if ln.get_markerfacecolor() == "white"]
+    assert len(hollow) == 1 and len(hollow[0].get_xdata()) == 1
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "unverified figure" in legend and any("calendar-year" in t for t in legend)
+    fig_ok = series.plot_over_time(_toy(), "rate", series=["group"], title="Rate", ylabel="x", source="MoJ",
+                                   breaks="basis", verified="verified")
+    assert "unverified figure" not in [t.get_text() for t in fig_ok.axes[0].get_legend().get_texts()]

@@ -9,4 +9,5 @@ Modules:
   capacity % and officers needed; time per contact by type (illustrative).
 - ``batch``: tier a CSV file (used by the ``rehabresearch tier`` command).
 - contact policies and the caseload microsimulation live in their own modules beside these.
+- the report's presentation: ``figures``, ``wording`` and ``sections``.
 """

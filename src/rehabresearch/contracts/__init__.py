@@ -2,6 +2,7 @@
 
 Modules: ``model`` (the contract model, vectorised over draws), ``inputs`` (contract YAML/CSV files and
 the built-in lots in ``defaults/``), ``scenarios`` (scenarios and break-even), ``sensitivity`` (tornado,
-two-way grids, Sobol indices), ``montecarlo`` (seeded Monte Carlo), ``analysis`` (the report's analyses)
-and ``figures`` (the report's figures). See docs/contracts.md.
+two-way grids, Sobol indices), ``montecarlo`` (seeded Monte Carlo), ``reconcile`` (why the surplus at the
+profile and the Monte Carlo deficit probability differ), ``analysis`` (the report's analyses), and the
+presentation: ``labels``, ``figures``, ``wording`` and ``sections``. See docs/contracts.md.
 """

@@ -128,17 +128,21 @@ def staff_turnover(contract: Contract) -> dict[str, float]:
 
 
 def facts_display(facts: pd.DataFrame) -> pd.DataFrame:
-    """The published facts for display: the fact, its value in its unit, and its source (document; section)."""
+    """The published facts for display: the fact, its value in its unit, its source (document; section), and whether
+    it is in the seed documents (a fact from outside them is used because the catalog cites its publisher)."""
     def shown(v: float, unit: str) -> str:
         if unit == "share":
             return f"{v:.1%}" if round(v * 1000) % 10 else f"{v:.0%}"
         if unit.startswith("GBP"):
             return f"£{v:,.0f}" + unit[3:].replace("per year", " a year")
         return f"{v:,.0f} {unit}"
+    from ..published.facts import citation, is_seed
+
     return pd.DataFrame({
         "Fact": facts["description"],
         "Value": [shown(float(v), u) for v, u in zip(facts["value"], facts["unit"], strict=True)],
-        "Source (document; section)": facts["source_document"] + "; " + facts["source_section"],
+        "Source (document; section)": [f"{citation(d)}; {s}" for d, s in zip(facts["source_document"], facts["source_section"], strict=True)],
+        "In the seed documents": ["yes" if is_seed(d) else "no: cited to its publisher" for d in facts["source_document"]],
     })
 
 
@@ -244,3 +248,23 @@ def scale_table(lots: dict[str, Contract], facts: pd.DataFrame) -> pd.DataFrame:
             "funded unit cost (£ per profiled person)": c.value.sum() / c.profile.sum(),
         })
     return pd.DataFrame(rows)
+
+
+def unit_cost_comparison(contract: Contract, published_per_person_year: float, service_years: float = 1.0) -> dict[str, float]:
+    """The contract's funding per person, put on the basis of a published cost per person a year.
+
+    The contract funds ``value / profile`` per person referred, each person counted once whatever the
+    length of the service. A published unit cost such as the National Audit Office's £652 a year for a
+    supervision requirement is per person per year. To compare like with like, the funding per referral is
+    spread over ``service_years``, the length of one person's service (an assumption the report states):
+    funding per person-year = funding per referral / service_years. Returns both and their ratio.
+    """
+    if not (np.isfinite(service_years) and service_years > 0):
+        raise ValueError(f"service_years must be a positive number of years, got {service_years!r}")
+    if not (np.isfinite(published_per_person_year) and published_per_person_year > 0):
+        raise ValueError(f"published cost per person a year must be positive, got {published_per_person_year!r}")
+    per_referral = float(contract.value.sum() / contract.profile.sum())
+    per_year = per_referral / service_years
+    return {"per_referral": per_referral, "per_person_year": per_year, "service_years": float(service_years),
+            "published_per_person_year": float(published_per_person_year),
+            "ratio": per_year / published_per_person_year}

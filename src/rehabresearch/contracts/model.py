@@ -20,6 +20,25 @@ import numpy as np
 MECHANISMS = ("fixed", "per_referral", "bands", "fixed_variable", "payment_by_results")
 STAFFING = ("needed", "funded")
 
+#: Relative tolerance for comparing a ratio with a threshold (band bounds, the payment-by-results trigger).
+#: Ratios are products and quotients of inputs, so a ratio a reader would call exactly 0.75 (60% referred
+#: against 80% expected) can come out as 0.7499999999999999. The rule: a ratio within this relative tolerance
+#: of a threshold counts as reaching it, i.e. it is paid in the band that starts at that bound.
+RATIO_TOLERANCE = 1e-9
+
+
+def reaches(value, threshold):
+    """``value >= threshold``, counting a value within :data:`RATIO_TOLERANCE` (relative) below it as reaching it."""
+    threshold = np.asarray(threshold, dtype=float)
+    return np.asarray(value, dtype=float) >= threshold - RATIO_TOLERANCE * np.maximum(np.abs(threshold), 1.0)
+
+
+def band_index(ratio, lows) -> np.ndarray:
+    """Index of the band each ratio falls in: the last band whose lower bound the ratio reaches (see :func:`reaches`)."""
+    lows = np.asarray(lows, dtype=float)
+    shifted = lows - RATIO_TOLERANCE * np.maximum(np.abs(lows), 1.0)
+    return np.maximum(np.searchsorted(shifted, ratio, side="right") - 1, 0)
+
 
 @dataclass(frozen=True)
 class Input:
@@ -265,9 +284,9 @@ def income_for(contract: Contract, ratio: np.ndarray, p: Mapping[str, np.ndarray
     elif mech == "bands":
         lows = np.array([b[0] for b in contract.bands])
         shares = np.array([b[1] for b in contract.bands])
-        income = value * shares[np.searchsorted(lows, ratio, side="right") - 1]
+        income = value * shares[band_index(ratio, lows)]
     else:  # payment_by_results
-        met = p["pbr_reduction"] >= p["pbr_threshold"]
+        met = reaches(p["pbr_reduction"], p["pbr_threshold"])
         multiple = np.where(met, p["pbr_reduction"] / np.maximum(p["pbr_threshold"], 1e-12), 0.0)
         income = value * (p["fixed_share"] + (1.0 - p["fixed_share"]) * multiple)
         income = np.broadcast_to(income, ratio.shape)

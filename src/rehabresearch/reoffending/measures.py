@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..transcribed import require_columns
+from ..published.transcribed import require_columns
 from .intervals import (
     newcombe_interval,
     poisson_rate_interval,

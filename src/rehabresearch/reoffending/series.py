@@ -14,10 +14,28 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .. import plotting
 from .measures import require_columns
 
-__all__ = ["MEASURE_LABELS", "check_published", "cohort", "plot_over_time", "prsq_series", "select"]
+__all__ = ["MEASURE_LABELS", "UNVERIFIED_PRSQ", "check_published", "cohort", "cohort_basis", "plot_over_time", "prsq_series",
+           "select"]
+
+#: Cohorts of the PRSQ-derived file that its catalog entry records as unverified (the third party's note).
+UNVERIFIED_PRSQ = ("2023/24",)
+#: How an annual cohort is defined, from the month it starts: January = calendar year, April = financial year.
+_BASIS = {1: "calendar-year", 4: "financial-year"}
+
+
+def cohort_basis(dates) -> np.ndarray:
+    """'calendar-year' for annual cohorts starting in January, 'financial-year' for those starting in April.
+
+    The old measure's early cohorts (2002-2005) are calendar years and its later ones financial years, so
+    a chart must not join them into one line. Raises ValueError naming a start month that is neither.
+    """
+    months = pd.DatetimeIndex(pd.to_datetime(pd.Series(dates))).month
+    unknown = sorted(set(months) - set(_BASIS))
+    if unknown:
+        raise ValueError(f"annual cohorts must start in January (calendar year) or April (financial year); got month(s) {unknown}")
+    return np.array([_BASIS[m] for m in months], dtype=object)
 
 #: Plain names for the two measures (MoJ 2016 consultation on the proven reoffending measure).
 MEASURE_LABELS = {"old": "Old measure (12-month cohort)", "new": "New measure (mean of four 3-month cohorts)"}
@@ -61,6 +79,8 @@ def select(df: pd.DataFrame, *, measure: str, groups: Sequence[str], temporal_un
         out[col] = out[col].round().astype(int)
     out["rate_published"] = out["rate_published"] / 100
     out.insert(0, "measure", measure)
+    if temporal_unit == "annual":
+        out["basis"] = cohort_basis(out["date"])
     out = _derived(out)
     order = {g: i for i, g in enumerate(groups)}
     return out.sort_values(["group", "date"], key=lambda s: s.map(order) if s.name == "group" else s).reset_index(drop=True)
@@ -96,8 +116,12 @@ def check_published(row: pd.Series, published: dict, *, rate_dp: int = 1, freque
     return pd.DataFrame(rows)
 
 
-def prsq_series(df: pd.DataFrame, group: str = "All") -> pd.DataFrame:
-    """Financial-year cohorts from the PRSQ-derived file in the same wide shape (new measure, adults and children)."""
+def prsq_series(df: pd.DataFrame, group: str = "All", unverified: Sequence[str] = UNVERIFIED_PRSQ) -> pd.DataFrame:
+    """Financial-year cohorts from the PRSQ-derived file in the same wide shape (new measure, adults and children).
+
+    ``verified`` is False for the cohorts named in ``unverified`` (by default those the catalog entry records
+    as unverified), so tables and charts can mark them.
+    """
     require_columns(df, ["cohort", "date", "offenders", "reoffenders", "reoffences", "reoffendingRate", "avgReoffences"],
                     "PRSQ series")
     dates = pd.to_datetime(df["date"], format="%Y-%m", errors="coerce")
@@ -111,34 +135,9 @@ def prsq_series(df: pd.DataFrame, group: str = "All") -> pd.DataFrame:
         "rate_published": df["reoffendingRate"].astype(float).to_numpy() / 100,
         "per_reoffender_published": df["avgReoffences"].astype(float).to_numpy(),
     })
+    out["basis"] = cohort_basis(out["date"])
+    out["verified"] = ~out["cohort"].isin(list(unverified))
     return _derived(out).sort_values("date").reset_index(drop=True)
 
 
-def plot_over_time(table: pd.DataFrame, y: str, *, series: Sequence[str], title: str, ylabel: str, source: str,
-                   percent: bool = False, labels: dict | None = None):
-    """Line chart of ``y`` against cohort start date, one line per combination of the ``series`` columns
-    (colour from the first, line style from the second).
-
-    ``percent`` multiplies proportions by 100 and formats the axis as %; ``labels`` maps a series
-    key (a tuple joined with ', ') to its legend name. Returns the figure.
-    """
-    series = list(series)
-    require_columns(table, ["date", y, *series], "plot_over_time")
-    labels = labels or {}
-    fig, ax = plotting.figure(title, "Cohort start date", ylabel, source=source)
-    # Colour by the first series column, line style by the second (if any).
-    colours = {v: plotting.PALETTE[i % len(plotting.PALETTE)] for i, v in enumerate(pd.unique(table[series[0]]))}
-    styles = ({v: ["-", "--", ":", "-."][i % 4] for i, v in enumerate(pd.unique(table[series[1]]))}
-              if len(series) > 1 else {})
-    # Sorted groups give a stable legend: each group's measures together (e.g. Adult new, Adult old, Juvenile ...).
-    for key, part in table.sort_values("date").groupby(series, sort=True):
-        key = key if isinstance(key, tuple) else (key,)
-        name = ", ".join(str(k) for k in key)
-        values = part[y].to_numpy(dtype=float) * (100 if percent else 1)
-        ax.plot(part["date"], values, styles.get(key[1], "-") if len(key) > 1 else "-", marker="o", markersize=3,
-                color=colours[key[0]], label=labels.get(name, name))
-    if percent:
-        plotting.percent_axis(ax)
-    ax.set_ylim(bottom=0)
-    ax.legend(loc="lower left", fontsize=8)
-    return fig
+from .figures import plot_over_time  # noqa: E402,F401  (the chart lives with the other figures)

@@ -14,10 +14,8 @@ import numpy as np
 import pandas as pd
 from lifelines import CoxPHFitter, KaplanMeierFitter
 from lifelines.statistics import multivariate_logrank_test
-from matplotlib import transforms
 from scipy import stats
 
-from .. import plotting
 from .measures import require_binary, require_columns
 
 __all__ = ["CoxResult", "cox_ph", "event_within", "kaplan_meier", "km_plot", "logrank", "number_at_risk", "survival_at"]
@@ -195,37 +193,4 @@ def cox_ph(df: pd.DataFrame, time: str, event: str, covariates: Sequence[str], l
                      concordance=float(cph.concordance_index_))
 
 
-def km_plot(km: pd.DataFrame, at_risk: pd.DataFrame, *, group: str, title: str, time_label: str,
-            source: str, labels: dict | None = None, survival_label: str = "Not yet reoffended (%)"):
-    """Step plot of Kaplan-Meier curves (with shaded intervals) and the number at risk underneath.
-
-    ``km`` comes from :func:`kaplan_meier`, ``at_risk`` from :func:`number_at_risk` with the same
-    grouping; ``labels`` maps group values to legend names; ``survival_label`` is the y-axis label
-    (say what the event is, with the unit). Returns the figure.
-    """
-    require_columns(km, [group, "time", "survival", "lo", "hi"], "km_plot curves")
-    require_columns(at_risk, [group], "km_plot number at risk")
-    labels = labels or {}
-    fig, ax = plotting.figure(title, time_label, survival_label, source=source, figsize=(8.0, 5.2))
-    for i, (level_name, curve) in enumerate(km.groupby(group, sort=True)):
-        colour = plotting.PALETTE[i % len(plotting.PALETTE)]
-        name = labels.get(level_name, str(level_name))
-        ax.step(curve["time"], 100 * curve["survival"], where="post", color=colour, label=name)
-        ax.fill_between(curve["time"], 100 * curve["lo"], 100 * curve["hi"], step="post", color=colour, alpha=0.15)
-    plotting.percent_axis(ax)
-    ax.legend(loc="lower left")
-    cols = [c for c in at_risk.columns if c != group]
-    times = [float(c) for c in cols]
-    ax.set_xticks(times)
-    ax.set_xlim(min(times) - 0.02 * (max(times) - min(times)), max(times) * 1.02)
-    # Numbers at risk under each tick: x in data units, y in axes units below the axis label.
-    under = transforms.blended_transform_factory(ax.transData, ax.transAxes)
-    ax.text(0.0, -0.24, "Number at risk", transform=ax.transAxes, fontsize=8.5, fontweight="bold", ha="right")
-    for i, (level_name, row) in enumerate(zip(at_risk[group], at_risk[cols].to_numpy())):
-        y = -0.31 - 0.07 * i
-        ax.text(-0.01, y, labels.get(level_name, str(level_name)), transform=ax.transAxes, fontsize=8.5,
-                ha="right", color=plotting.PALETTE[i % len(plotting.PALETTE)])
-        for x, v in zip(times, row):
-            ax.text(x, y, f"{int(v):,}", transform=under, fontsize=8.5, ha="center")
-    fig.subplots_adjust(left=0.14, bottom=0.2 + 0.07 * len(at_risk), top=0.92)
-    return fig
+from .figures import km_plot  # noqa: E402,F401  (the chart lives with the other figures)

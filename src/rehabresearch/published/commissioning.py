@@ -17,9 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .evidence import parse_shares
-from .reoffending.intervals import wilson_interval
-from .transcribed import finish_figure, question_labels
+from .shares import parse_shares, share_interval
+from .transcribed import question_labels
 from .transcribed import require_columns as _require
 
 #: The funnel's stages, in order, with the words a report uses for them.
@@ -109,15 +108,15 @@ def voluntary_shares(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         raise ValueError(f"funnel table: stage {stage!r} has more voluntary organisations ({int(wide.loc[stage, 'voluntary'])}) than organisations in all ({int(wide.loc[stage, 'all'])})")
     order = [s for s in STAGES if s in wide.index]
     wide = wide.loc[order]
-    lo, hi = wilson_interval(wide["voluntary"].to_numpy(), wide["all"].to_numpy(), level=level)
+    shares = share_interval(wide["voluntary"].to_numpy(), wide["all"].to_numpy(), level=level)
     return pd.DataFrame({
         "stage": order,
         "label": [STAGES[s] for s in order],
         "voluntary": wide["voluntary"].astype(int).to_numpy(),
         "all": wide["all"].astype(int).to_numpy(),
-        "share": (wide["voluntary"] / wide["all"]).to_numpy(),
-        "lo": np.atleast_1d(lo),
-        "hi": np.atleast_1d(hi),
+        "share": shares["share"].to_numpy(),
+        "lo": shares["lo"].to_numpy(),
+        "hi": shares["hi"].to_numpy(),
     })
 
 
@@ -280,122 +279,14 @@ def sector_evidence(sector: pd.DataFrame, clinks: pd.DataFrame, measures=CLINKS_
     return pd.concat([sector[columns], added[columns]], ignore_index=True)
 
 
-# -- figures ---------------------------------------------------------------------
-# Each returns a finished matplotlib figure in the house style (title, axes with units, source line).
-
-def _label_bars(ax, bars, texts) -> None:
-    for bar, text in zip(bars, texts):
-        ax.annotate(text, (bar.get_width(), bar.get_y() + bar.get_height() / 2), xytext=(4, 0),
-                    textcoords="offset points", va="center", fontsize=9)
-
-
-def plot_funnel(funnel_table: pd.DataFrame, source: str):
-    """Horizontal bars of organisations at each funnel stage, labelled with count and share of the previous stage."""
-    from .plotting import PALETTE, figure
-
-    _require(funnel_table, ["label", "organisations", "share_of_previous", "qualifier"], "funnel")
-    fig, ax = figure("The Dynamic Framework funnel: voluntary organisations at each stage (count)",
-                     "Organisations (count)", "Stage", source=source, figsize=(8.5, 4.2))
-    rows = funnel_table.iloc[::-1]
-    bars = ax.barh(rows["label"], rows["organisations"], color=PALETTE[0])
-    texts = [("about " if q == "about" else "") + f"{n:,}" + ("" if pd.isna(s) else f"  ({100 * s:.0f}% of the stage above)")
-             for n, s, q in zip(rows["organisations"], rows["share_of_previous"], rows["qualifier"])]
-    _label_bars(ax, bars, texts)
-    ax.set_xlim(0, rows["organisations"].max() * 1.45)
-    return finish_figure(fig, ax)
-
-
-def plot_voluntary_shares(shares: pd.DataFrame, source: str):
-    """Voluntary share of lead providers and supply-chain members, with Wilson intervals."""
-    from .plotting import PALETTE, figure, percent_axis
-
-    _require(shares, ["label", "voluntary", "all", "share", "lo", "hi"], "voluntary shares")
-    fig, ax = figure("Voluntary organisations' share of day-one providers (% with 95% interval)",
-                     "Voluntary organisations (% of all organisations at the stage)", "Stage", source=source, figsize=(8.5, 3.4))
-    pct = 100 * shares["share"].to_numpy()
-    err = [pct - 100 * shares["lo"].to_numpy(), 100 * shares["hi"].to_numpy() - pct]
-    bars = ax.barh(shares["label"], pct, xerr=err, color=PALETTE[2], capsize=4)
-    for bar, v, a, p in zip(bars, shares["voluntary"], shares["all"], pct):
-        ax.annotate(f"{v} of {a} ({p:.0f}%)", (4, bar.get_y() + bar.get_height() / 2), va="center", color="white", fontweight="bold")
-    ax.set_xlim(0, 100)
-    percent_axis(ax, "x")
-    return finish_figure(fig, ax)
-
-
-_POPULATION_LABELS = {
-    "supply_chain": "Day-one supply-chain organisations",
-    "cj_voluntary_sector": "Criminal-justice voluntary sector",
-    "specialist_cj_organisations": "Specialist criminal-justice organisations",
-}
-_BAND_LABELS = {"over_1m": "income over £1m", "under_100k": "income under £100k"}
-
-
-def plot_income_profile(profile: pd.DataFrame, source: str):
-    """Share of organisations in each income band, by population; a lower bound ("over half") is hatched."""
-    from .plotting import PALETTE, figure, percent_axis
-
-    _require(profile, ["population", "income_band", "share", "qualifier"], "income profile")
-    fig, ax = figure("Income of supply-chain organisations against the sector (% of organisations)",
-                     "Organisations in the income band (%)", "Population and income band", source=source, figsize=(8.5, 3.6))
-    labels = [f"{_POPULATION_LABELS.get(p, p)}:\n{_BAND_LABELS.get(b, b)}" for p, b in zip(profile["population"], profile["income_band"])]
-    colours = [PALETTE[1] if b == "over_1m" else PALETTE[5] for b in profile["income_band"]]
-    bars = ax.barh(labels[::-1], 100 * profile["share"].to_numpy()[::-1], color=colours[::-1])
-    for bar, q in zip(bars, profile["qualifier"].to_numpy()[::-1]):
-        if q == "over":
-            bar.set_hatch("//")
-    _label_bars(ax, bars, [("over " if q == "over" else "") + f"{100 * s:.0f}%"
-                           for s, q in zip(profile["share"].to_numpy()[::-1], profile["qualifier"].to_numpy()[::-1])])
-    ax.set_xlim(0, 100)
-    percent_axis(ax, "x")
-    return finish_figure(fig, ax)
-
-
-_BUDGET_LABELS = {
-    "outsourced_services_steady_state": "Outsourced services, planned (May 2019)",
-    "crc_through_the_gate_additional": "CRC through-the-gate top-up",
-    "regional_outcomes_and_innovation_fund": "Regional Outcomes and Innovation Fund",
-    "regional_commissioning_budget": "Regional commissioning budget (12 areas)",
-}
-
-
-def budget_label(item: str, period: str) -> str:
-    """A reader's label for a budget line."""
-    return f"{_BUDGET_LABELS.get(item, item.replace('_', ' '))}, {period}"
-
-
-def plot_budgets(table: pd.DataFrame, source: str):
-    """Horizontal bars of the budgets in £ million a year, labelled with how firm each figure is."""
-    from .plotting import PALETTE, figure
-
-    _require(table, ["item", "period", "amount_m", "figure"], "budget table")
-    fig, ax = figure("Commissioning budgets named in the sources (£ million a year)",
-                     "£ million a year (log scale)", "Budget line", source=source, figsize=(9, 3.8))
-    rows = table.iloc[::-1]
-    colours = [PALETTE[3] if f == "projection" else PALETTE[0] for f in rows["figure"]]
-    bars = ax.barh([budget_label(i, p) for i, p in zip(rows["item"], rows["period"])], rows["amount_m"], color=colours)
-    _label_bars(ax, bars, [f"£{a:,.1f}m ({f})" if a % 1 else f"£{a:,.0f}m ({f})" for a, f in zip(rows["amount_m"], rows["figure"])])
-    ax.set_xscale("log")
-    ax.set_xlim(1, rows["amount_m"].max() * 40)
-    ax.set_xticks([1, 10, 100, 1000], ["£1m", "£10m", "£100m", "£1,000m"])
-    return finish_figure(fig, ax)
-
-
-def plot_shares(labels, shares, title: str, xlabel: str, ylabel: str, source: str, colour: int = 4, qualifiers=None):
-    """Horizontal bars of shares (proportions), labelled in % with their hedging ("up to 65%")."""
-    from .plotting import PALETTE, figure, percent_axis
-
-    values = 100 * np.asarray(shares, dtype=float)
-    if np.isnan(values).any() or (values < 0).any() or (values > 100).any():
-        raise ValueError(f"shares must be proportions in [0, 1], got {list(shares)}")
-    import textwrap
-
-    wrapped = ["\n".join(textwrap.wrap(str(label), 42)) for label in labels]
-    lines = sum(w.count("\n") + 1 for w in wrapped)
-    fig, ax = figure(title, xlabel, ylabel, source=source, figsize=(8.5, 0.22 * lines + 0.2 * len(values) + 1.8))
-    bars = ax.barh(wrapped[::-1], values[::-1], color=PALETTE[colour])
-    words = {"about": "about ", "over": "over ", "almost": "almost ", "up_to": "up to ", "likely": "likely "}
-    prefixes = [words.get(q, "") for q in (qualifiers if qualifiers is not None else [""] * len(values))]
-    _label_bars(ax, bars, [f"{p}{v:.0f}%" for p, v in zip(prefixes[::-1], values[::-1])])
-    ax.set_xlim(0, 100)
-    percent_axis(ax, "x")
-    return finish_figure(fig, ax)
+# -- figures: in .figures (re-exported here for callers of the computations) --------------------
+from .figures import (  # noqa: E402,F401
+    BAND_LABELS,
+    POPULATION_LABELS,
+    budget_label,
+    plot_budgets,
+    plot_funnel,
+    plot_income_profile,
+    plot_shares,
+    plot_voluntary_shares,
+)

@@ -28,8 +28,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .reoffending.intervals import newcombe_interval, wilson_interval
-from .transcribed import finish_figure
+from ..reoffending.intervals import wilson_interval
+from .shares import check_range as _check_range
+from .shares import compare_proportions, parse_shares, percent_consistency, printed_decimals, share_gap  # noqa: F401 (re-exported)
+from .shares import half_unit as _half_unit
+from .shares import numeric as _numeric
 from .transcribed import require_columns as _require
 
 #: Width in percentage points given to a verbal qualifier: "around X%" is read as X +/- half of it,
@@ -37,59 +40,11 @@ from .transcribed import require_columns as _require
 #: (MoJ 2019, "Responses to specific questions") does not say how its shares were rounded.
 SHARE_BAND_PP = 5.0
 
-_FRACTIONS = {"a half": 50.0, "half": 50.0, "a third": 100.0 / 3, "a quarter": 25.0, "a fifth": 20.0}
-_QUALIFIERS = {
-    "": "exact", "just": "exact", "over": "over", "more than": "over",
-    "around": "around", "about": "around", "nearly": "nearly", "almost": "nearly",
-}
-_SHARE_PATTERN = (
-    r"^\s*(?P<qualifier>over|more than|around|about|nearly|almost|just)?\s*"
-    r"(?P<body>\d+(?:\.\d+)?%|a half|half|a third|a quarter|a fifth)\s*$"
-)
-
 _ROUNDING_BASIS = {
     "count": "count / total: Wilson interval; comparator treated as exact",
     "total": "share printed without its count: the known total used as n for a Wilson interval",
     "none": "share printed without its base: no sampling interval applies",
 }
-
-
-# -- helpers ------------------------------------------------------------------------------------
-def _numeric(name: str, values, *, allow_missing: bool = False) -> np.ndarray:
-    """``values`` as a float array; a clear error for text or (unless allowed) missing values."""
-    series = pd.Series(np.ravel(np.asarray(values, dtype=object)))
-    numbers = pd.to_numeric(series, errors="coerce")
-    bad = numbers.isna() & series.notna()
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ValueError(f"{name}: row {row + 1}: expected a number, got {series.iloc[row]!r}")
-    if not allow_missing and numbers.isna().any():
-        row = int(np.flatnonzero(numbers.isna().to_numpy())[0])
-        raise ValueError(f"{name}: row {row + 1}: value is missing")
-    return numbers.to_numpy(dtype=float)
-
-
-def _check_range(name: str, values: np.ndarray, low: float, high: float, *, low_open: bool = False) -> None:
-    present = ~np.isnan(values)
-    bad = present & ((values <= low if low_open else values < low) | (values > high))
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0])
-        bracket = "(" if low_open else "["
-        raise ValueError(f"{name}: row {row + 1}: {values[row]:g} is outside {bracket}{low}, {high}]")
-
-
-def printed_decimals(values) -> np.ndarray:
-    """How many decimals each printed number carries (12.5 -> 1, 3 -> 0, 2.65 -> 2; at most 4)."""
-    x = _numeric("printed value", values)
-    candidates = np.stack([np.isclose(np.round(x, d), x, rtol=0, atol=1e-9) for d in range(5)])
-    if not candidates.any(axis=0).all():
-        row = int(np.flatnonzero(~candidates.any(axis=0))[0])
-        raise ValueError(f"printed value: row {row + 1}: {x[row]:.10g} has more than 4 decimals; is it a computed value?")
-    return candidates.argmax(axis=0)
-
-
-def _half_unit(values) -> np.ndarray:
-    return 0.5 * 10.0 ** (-printed_decimals(values))
 
 
 # -- representation --------------------------------------------------------------------------------
@@ -166,64 +121,6 @@ def representation_ratios(
     )
 
 
-def percent_consistency(count, total, percent) -> pd.DataFrame:
-    """Does each printed percentage equal ``count / total`` rounded to the printed precision?
-
-    Returns ``computed_percent``, ``printed_percent`` and ``agrees`` (bool). A transcription or
-    base check: a printed share that disagrees rests on a different base than the total given.
-    """
-    cnt, tot, pct = _numeric("count", count), _numeric("total", total), _numeric("percent", percent)
-    if not (cnt.size == tot.size == pct.size):
-        raise ValueError(f"count, total and percent must have the same length, got {cnt.size}, {tot.size}, {pct.size}")
-    _check_range("count", cnt, 0.0, np.inf)
-    _check_range("total", tot, 0.0, np.inf, low_open=True)
-    _check_range("percent", pct, 0.0, 100.0)
-    if (cnt > tot).any():
-        row = int(np.flatnonzero(cnt > tot)[0])
-        raise ValueError(f"percent_consistency: row {row + 1}: count {cnt[row]:g} exceeds total {tot[row]:g}")
-    computed = 100.0 * cnt / tot
-    agrees = np.abs(computed - pct) <= _half_unit(pct) + 1e-9
-    return pd.DataFrame({"computed_percent": computed, "printed_percent": pct, "agrees": agrees})
-
-
-# -- two shares -------------------------------------------------------------------------------------
-def compare_proportions(x1, n1, x2, n2, level: float = 0.95) -> pd.DataFrame:
-    """``x1/n1`` against ``x2/n2``: both shares, their difference with a Newcombe hybrid-score
-    interval (Newcombe 1998, method 10) and their ratio. Arrays broadcast; one row per comparison."""
-    args = [np.atleast_1d(_numeric(name, v)) for name, v in (("x1", x1), ("n1", n1), ("x2", x2), ("n2", n2))]
-    for name, arr in zip(("x1", "n1", "x2", "n2"), args):
-        frac = arr % 1 != 0
-        if frac.any():
-            raise ValueError(f"{name}: row {int(np.flatnonzero(frac)[0]) + 1}: expected a whole count, got {arr[frac][0]:g}")
-    a1, b1, a2, b2 = np.broadcast_arrays(*args)
-    diff, lo, hi = newcombe_interval(a1, b1, a2, b2, level)
-    p1, p2 = a1 / b1, a2 / b2
-    with np.errstate(divide="ignore"):
-        ratio = np.where(p2 > 0, p1 / np.where(p2 > 0, p2, 1.0), np.inf)
-    return pd.DataFrame({"p1": p1, "p2": p2, "difference": diff, "diff_low": lo, "diff_high": hi, "ratio": ratio})
-
-
-def share_gap(percent1, percent2) -> pd.DataFrame:
-    """Two printed percentages without their bases: the gap in percentage points and the ratio.
-
-    No sampling interval applies (the bases are not published); ``basis`` says so.
-    """
-    p1, p2 = _numeric("percent1", percent1), _numeric("percent2", percent2)
-    if p1.size != p2.size:
-        raise ValueError(f"percent1 and percent2 must have the same length, got {p1.size} and {p2.size}")
-    _check_range("percent1", p1, 0.0, 100.0)
-    _check_range("percent2", p2, 0.0, 100.0, low_open=True)
-    return pd.DataFrame(
-        {
-            "percent1": p1,
-            "percent2": p2,
-            "gap_pp": p1 - p2,
-            "ratio": p1 / p2,
-            "basis": "published shares without their bases: no sampling interval applies",
-        }
-    )
-
-
 # -- inspection ratings ------------------------------------------------------------------------------
 GOOD_OR_BETTER = ("Outstanding", "Good")
 
@@ -296,33 +193,7 @@ def exact_tests(table) -> dict:
     }
 
 
-# -- consultation shares ----------------------------------------------------------------------------
-def parse_shares(texts) -> pd.DataFrame:
-    """Read shares printed in words ("over 50%", "around a third", "just 10%").
-
-    Returns ``share_text``, ``qualifier`` (exact, over, around, nearly) and ``percent`` (the printed
-    number; a third = 33.33...). "just" stresses smallness and is read as exact; "almost" as nearly;
-    "about" as around; "more than" as over. Anything else raises, naming the row and the text.
-    """
-    series = pd.Series(np.ravel(np.asarray(texts, dtype=object)), dtype=object)
-    text = series.astype("string").str.lower()
-    parts = text.str.extract(_SHARE_PATTERN)
-    bad = parts["body"].isna().to_numpy()
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0])
-        raise ValueError(
-            f"parse_shares: row {row + 1}: cannot read the share {series.iloc[row]!r}; expected e.g. "
-            f"'over 50%', 'around a third', 'nearly 40%'"
-        )
-    body = parts["body"]
-    is_pct = body.str.endswith("%").to_numpy()
-    percent = np.where(is_pct, pd.to_numeric(body.str.rstrip("%"), errors="coerce"), body.map(_FRACTIONS).astype(float))
-    qualifier = parts["qualifier"].fillna("").map(_QUALIFIERS)
-    # A bare fraction ("a third") is itself approximate.
-    qualifier = qualifier.where(is_pct | (qualifier != "exact"), "around")
-    return pd.DataFrame({"share_text": series.to_numpy(), "qualifier": qualifier.to_numpy(dtype=object), "percent": percent})
-
-
+# -- consultation shares (reading printed shares: see .shares.parse_shares) ----------------------------------------------------------------------------
 def implied_counts(share_text, n, band_pp: float = SHARE_BAND_PP) -> pd.DataFrame:
     """The range of respondent counts out of ``n`` that a printed share allows.
 
@@ -588,90 +459,5 @@ def rating_summary(ratings: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index()
 
 
-# -- figures ------------------------------------------------------------------------------------------
-def plot_ratios(table: pd.DataFrame, *, source: str,
-                title: str = "Representation against the population comparator (ratio of shares; 1 = parity)"):
-    """Horizontal bars of representation ratios, whiskers spanning the printed-rounding range; 1 = parity."""
-    from .plotting import PALETTE, figure
-
-    _require(table, ["population", "group", "ratio", "ratio_round_low", "ratio_round_high"], "ratio table")
-    labels = (table["population"] + ": " + table["group"]).to_numpy()
-    y = np.arange(len(table))[::-1]
-    fig, ax = figure(title, "Share in the group divided by share in the population (1 = parity; log scale)", "Population: group",
-                     source=source, figsize=(8.0, 0.45 * len(table) + 1.8))
-    ratio = table["ratio"].to_numpy(dtype=float)
-    err = np.vstack([ratio - table["ratio_round_low"].to_numpy(dtype=float),
-                     table["ratio_round_high"].to_numpy(dtype=float) - ratio])
-    colours = np.where(ratio >= 1, PALETTE[3], PALETTE[0])
-    ax.barh(y, ratio, color=colours, alpha=0.8)
-    ax.errorbar(ratio, y, xerr=err, fmt="none", ecolor="#333333", capsize=3, linewidth=1)
-    ax.axvline(1.0, color="#333333", linewidth=1)
-    ax.set_xscale("log")
-    ticks = [0.05, 0.1, 0.2, 0.5, 1, 2, 5]
-    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
-    ax.set_yticks(y, labels)
-    return finish_figure(fig, ax)
-
-
-def plot_sex_split(split: pd.DataFrame, population_women_pct: float, *, source: str):
-    """Women's share of prisoners and of court order starts, against their share of the population."""
-    from .plotting import PALETTE, figure, percent_axis
-
-    _require(split, ["population", "share_women"], "sex split table")
-    import textwrap
-
-    labels = [textwrap.fill(text, 22) for text in list(split["population"]) + ["General population (2011 Census)"]]
-    values = list(100 * split["share_women"].to_numpy(dtype=float)) + [float(population_women_pct)]
-    fig, ax = figure("Women's share of prisoners, probation starts and the population (% women)",
-                     "Population", "Women (% of each population)", source=source)
-    bars = ax.bar(labels, values, color=[PALETTE[0], PALETTE[1], PALETTE[2]])
-    ax.bar_label(bars, labels=[f"{v:.1f}%" for v in values], padding=2)
-    percent_axis(ax)
-    ax.set_ylim(0, 60)
-    return finish_figure(fig, ax, hide_grid="x")
-
-
-def plot_theme_ranges(counts: pd.DataFrame, *, source: str, title: str):
-    """Each theme's share of respondents as the range its printed wording allows (a bar from low to high)."""
-    from .plotting import PALETTE, figure, percent_axis
-
-    _require(counts, ["question", "theme", "n", "count_low", "count_high", "share_text"], "theme counts")
-    y = np.arange(len(counts))[::-1]
-    low = 100 * counts["count_low"].to_numpy(dtype=float) / counts["n"].to_numpy(dtype=float)
-    high = 100 * counts["count_high"].to_numpy(dtype=float) / counts["n"].to_numpy(dtype=float)
-    fig, ax = figure(title, "Share of those answering the question (%), range allowed by the printed wording", "Question: theme",
-                     source=source, figsize=(11.0, 0.45 * len(counts) + 1.8))
-    ax.barh(y, high - low, left=low, color=PALETTE[0], alpha=0.8, height=0.6)
-    for yi, hi, text in zip(y, high, counts["share_text"]):
-        ax.text(hi + 1, yi, f'"{text}"', va="center", fontsize=8)
-    ax.set_yticks(y, (counts["question"] + ": " + counts["theme"]).to_numpy())
-    ax.set_xlim(0, 100)
-    percent_axis(ax, axis="x")
-    return finish_figure(fig, ax)
-
-
-def plot_ratings(summary: pd.DataFrame, *, source: str):
-    """Stacked bars of inspections by rating for each inspection set and organisation."""
-    from .plotting import PALETTE, figure
-
-    _require(summary, ["inspection_set", "organisation", "Total"], "rating summary")
-    ratings = [c for c in ("Outstanding", "Good", "Requires improvement", "Inadequate", "Not assessed") if c in summary]
-    colours = {"Outstanding": PALETTE[2], "Good": PALETTE[5], "Requires improvement": PALETTE[1],
-               "Inadequate": PALETTE[3], "Not assessed": "#BBBBBB"}
-    short = {"overall_recent": "Overall (para 31)", "supervision_implementation": "Supervision (para 32)",
-             "unpaid_work": "Unpaid Work (paras 32, 60)"}
-    labels = [f"{short.get(s, s)}: {o}" for s, o in zip(summary["inspection_set"], summary["organisation"])]
-    fig, ax = figure("HM Inspectorate of Probation ratings, CRCs and the NPS (number of inspections)", "Inspections (number)", "Inspection set: organisation",
-                     source=source, figsize=(9.0, 5.0))
-    y = np.arange(len(summary))[::-1]
-    left = np.zeros(len(summary))
-    for rating in ratings:
-        values = summary[rating].to_numpy(dtype=float)
-        ax.barh(y, values, left=left, color=colours[rating], label=rating)
-        left += values
-    ax.set_yticks(y, labels)
-    from matplotlib.ticker import MaxNLocator
-
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.45, -0.2), ncol=len(ratings), fontsize=8)
-    return finish_figure(fig, ax)
+# -- figures: in .figures (re-exported here for callers of the computations) --------------------
+from .figures import plot_ratings, plot_ratios, plot_sex_split, plot_theme_ranges  # noqa: E402,F401

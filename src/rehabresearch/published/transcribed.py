@@ -1,6 +1,6 @@
 """Helpers shared by the reports built on transcribed tables of published figures.
 
-Used by :mod:`rehabresearch.commissioning` and :mod:`rehabresearch.evidence`, which read the same
+Used by :mod:`rehabresearch.published.commissioning` and :mod:`rehabresearch.published.evidence`, which read the same
 kind of table (one printed figure per row, quoted and cited) and sometimes the same table (the
 ``consultation_*`` and ``clinks_response_figures`` entries of ``data/catalog``). ``require_columns``
 is also the column check of :mod:`rehabresearch.reoffending`.
