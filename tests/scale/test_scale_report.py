@@ -52,3 +52,13 @@ def test_contract_points_average_monte_carlo_across_seeds_only():
     assert worst["surplus"] <= best["surplus"]
     with pytest.raises(KeyError, match="no contract"):
         contracts_summary.worst_and_best(table, "absent")
+
+
+def test_measures_such_as_the_unsupervised_count_are_not_taken_for_swept_settings(tmp_path):
+    """A measure column that varies (the monthly unsupervised count under Probation Reset) must not split the groups."""
+    out = tmp_path / "sweep"
+    spec = paths.PROJECT_ROOT / "examples" / "sweeps" / "contact_quick.yaml"
+    assert cli.main(["sweep", "contact", str(spec), "--out", str(out), "--scheduler", ""]) == 0
+    frame = read_results(out / "contact_quick.parquet")
+    with_measure = frame.assign(unsupervised=[i % 3 for i in range(len(frame))])
+    assert summary.rates(with_measure).equals(summary.rates(frame.assign(unsupervised=0)))

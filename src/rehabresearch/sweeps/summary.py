@@ -64,7 +64,7 @@ def rates(frame: pd.DataFrame, by=("policy", "compliance_multiplier"), values=OU
     replicates of different scenarios are never pooled.
     """
     fixed = {"people", "weeks", "seed", "month", "tier", "sex", "case_type", "caring", "weeks_in_month",
-             *microsim.METRICS, "caseload", "officer_hours"}
+             *microsim.METRICS, "caseload", "officer_hours", "unsupervised"}  # measures, not settings
     extra = [c for c in frame.columns if c not in fixed and c not in by and frame[c].nunique() > 1]
     groups = [*extra, *by]
     reps = frame.rename(columns={"seed": "replicate"})
