@@ -15,9 +15,6 @@ PER_NOTEBOOK = 100
 TOTAL = 600
 NOTEBOOKS = sorted(p.stem for p in paths.NOTEBOOKS_DIR.glob("*.ipynb"))
 #: Notebooks whose thinning belongs to other work in progress; remove a name once its notebook is under the limit.
-PENDING = {"matched_comparison"}
-
-
 def code_lines(name: str) -> int:
     return count_code_lines(nbformat.read(paths.NOTEBOOKS_DIR / f"{name}.ipynb", as_version=4))
 
@@ -40,8 +37,6 @@ def test_counting_rule():
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_has_at_most_100_code_lines(name):
-    if name in PENDING and code_lines(name) > PER_NOTEBOOK:
-        pytest.xfail(f"{name}: thinning is part of other work in progress ({code_lines(name)} lines)")
     assert code_lines(name) <= PER_NOTEBOOK, f"{name} has {code_lines(name)} code lines outside its parameters cell"
 
 

@@ -93,7 +93,7 @@ def test_profile_values_are_checked_too(declared):
 
 
 def test_a_malformed_rule_in_the_comment_is_named(project):  # noqa: F811
-    nbformat.write(_notebook(GOOD, params="x = 2  # a number {at least 1}"), paths.NOTEBOOKS_DIR / "badrule.ipynb")
+    nbformat.write(_notebook(GOOD, params="x = 2  # a number {about 1}"), paths.NOTEBOOKS_DIR / "badrule.ipynb")
     with pytest.raises(parameters.ParameterError, match="cannot read the rule"):
         runner.find("badrule")
 
@@ -215,3 +215,26 @@ def test_or_none_and_or_text_widen_the_default_type():
         check(covariates, 3, "-p", "nb")
     with pytest.raises(ParameterError, match="must be a list"):  # without the word, text is still refused
         check(rule_of("exact", ["female"], "columns"), "female", "-p", "nb")
+
+
+def test_at_least_and_at_most_are_the_comparisons_papermill_can_read():
+    from rehabresearch.parameters import ParameterError, check, rule_of
+
+    rule = rule_of("n_people", 8000, "people {at least 1, at most 1e6}")
+    assert rule.bounds == ((">=", 1.0), ("<=", 1e6))
+    with pytest.raises(ParameterError, match=">= 1"):
+        check(rule, 0, "-p", "nb")
+
+
+@pytest.mark.parametrize("path", sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_papermill_reads_every_declared_parameter(path):
+    """Papermill parses the parameters cell too (to warn about unknown -p names): a rule in a comment must not
+    stop it, or every run prints 'Unable to parse line' and 'Passed unknown parameter'."""
+    import nbformat
+    from papermill.translators import PythonTranslator
+
+    from rehabresearch import runner
+
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert {p.name for p in PythonTranslator.inspect(cell)} == set(runner.parameters_of(nb))

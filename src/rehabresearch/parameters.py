@@ -9,7 +9,8 @@ The declaration is the specification:
   have the type of the default's items when those all share one type), a ``dict`` default takes a
   mapping, and a ``None`` default takes anything.
 * **Range or allowed values** are optional, written in braces at the end of the comment:
-  ``{>= 1}``, ``{> 0, < 1}`` (comparisons joined by commas, applied to every item of a list) or
+  ``{at least 1}``, ``{> 0, < 1}`` (comparisons joined by commas, applied to every item of a list;
+  write ``at least``/``at most`` rather than ``>=``/``<=``, which papermill's parser cannot read) or
   ``{one of: flat_monthly | flat_weekly}``. Two words widen the default's type: ``or none`` also
   accepts an empty value (``None``/``null``, e.g. "no caliper"), and ``or text`` also accepts text
   (e.g. a list of covariates or a formula): ``{> 0, or none}``, ``{or text}``.
@@ -30,7 +31,9 @@ from pathlib import Path
 from typing import Any
 
 _SPEC = re.compile(r"\{([^{}]*)\}\s*$")
-_COMPARISON = re.compile(r"^(>=|<=|>|<)\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)$")
+_COMPARISON = re.compile(r"^(>=|<=|>|<|at least|at most)\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)$", re.IGNORECASE)
+#: Words for the comparisons papermill cannot read in a comment (an "=" there stops its parameter parser).
+_WORDS = {"at least": ">=", "at most": "<="}
 _OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
 _PATH_WORD = re.compile(r"\bpaths?\b", re.IGNORECASE)
 _TYPE_WORDS = {bool: "true or false", int: "a whole number", float: "a number", str: "text",
@@ -84,9 +87,9 @@ def rule_of(name: str, default: Any, comment: str = "", where: str = "notebook")
                 if not m:
                     raise ParameterError(
                         f"{where}: parameter {name!r}: cannot read the rule {{{body}}} in its comment "
-                        f"(write e.g. {{>= 1}}, {{> 0, < 1}}, {{> 0, or none}}, {{or text}} or {{one of: a | b}})"
+                        f"(write e.g. {{at least 1}}, {{> 0, < 1}}, {{> 0, or none}}, {{or text}} or {{one of: a | b}})"
                     )
-                bounds.append((m.group(1), float(m.group(2))))
+                bounds.append((_WORDS.get(m.group(1).lower(), m.group(1)), float(m.group(2))))
     return Rule(name, default, tuple(bounds), tuple(allowed), bool(_PATH_WORD.search(comment or "")),
                 "or none" in widen, "or text" in widen)
 
