@@ -411,6 +411,9 @@ def _execute(info, profile, parameters, staging, out_dir, timeout, progress, cel
         )
         if not results_path.is_file():
             status, error = "failed", "the notebook finished without saving its results (call report.save() last)"
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the cell's tasks are abandoned; asyncio must not print them
+        _jobs.quiet_abandoned_tasks()
+        raise
     except pm.PapermillExecutionError as exc:
         status = "failed"
         error = f"cell {exc.cell_index} (execution count {exc.exec_count}) raised {exc.ename}: {exc.evalue}"
