@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -152,3 +153,40 @@ def test_index_lists_a_notebook_whose_external_data_is_absent(project, monkeypat
     index = (project / "reports" / "index.html").read_text()
     assert "data absent" in index and "rehabresearch data fetch compas_two_year" in index
     assert catalog.status(catalog.get("compas_two_year")).startswith("absent")
+
+
+TRANSPORT = """
+import json, os
+from ipykernel.kernelapp import IPKernelApp
+from rehabresearch.reporting import Report
+app = IPKernelApp.instance()
+report = Report("transport", threshold=disclosure_threshold)
+report.result("transport", app.transport, label="kernel transport")
+report.result("socket_folder", os.path.dirname(app.ip), label="kernel socket folder")
+report.save()
+"""
+
+
+def test_kernels_use_private_unix_sockets_not_tcp_ports(project):
+    """A TCP port chosen by the client can be taken by another process before the kernel binds it
+    (the kernel then dies at start); the runner's kernels use Unix sockets in a private folder."""
+    nbformat.write(_notebook(TRANSPORT), paths.NOTEBOOKS_DIR / "transport.ipynb")
+    result = runner.run_notebook(runner.find("transport"), "published", progress=lambda *_: None)
+    assert result.status == "ok", result.error
+    numbers = json.loads((result.out_dir / "results.json").read_text())
+    flat = json.dumps(numbers)
+    assert '"ipc"' in flat, flat
+    folder = next(v for v in _values(numbers) if isinstance(v, str) and "rr-kernel-" in v)
+    assert not Path(folder).exists(), "the socket folder is removed after the run"
+    assert len(folder) + len("/k-99") <= runner._SOCKET_PATH_MAX
+
+
+def _values(tree):
+    if isinstance(tree, dict):
+        for v in tree.values():
+            yield from _values(v)
+    elif isinstance(tree, list):
+        for v in tree:
+            yield from _values(v)
+    else:
+        yield tree

@@ -393,6 +393,34 @@ def run_notebook(
             shutil.rmtree(staging, ignore_errors=True)
 
 
+#: Longest Unix socket path Linux accepts is 107 bytes; the kernel's sockets are ``<folder>/k-<n>``.
+_SOCKET_PATH_MAX = 100
+
+
+def _kernel_options(socket_dir: Path) -> dict[str, Any]:
+    """How the runner's kernels talk: passed to papermill, which hands them to the notebook client.
+
+    * Unix sockets in ``socket_dir`` (a fresh private folder) instead of TCP ports. With TCP the client
+      picks five free ports, closes them and the kernel binds them later; any process that opens a port
+      in between (another report's kernel, a Dask cluster, any connection) makes the kernel die at start
+      with "Address already in use". A private folder has no such race, and nothing else can connect.
+    """
+    from traitlets.config import Config
+
+    return {"config": Config({"KernelManager": {"transport": "ipc", "ip": str(socket_dir / "k")}})}
+
+
+def _socket_dir() -> Path:
+    """A private folder for a kernel's sockets, with a path short enough for Unix sockets."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="rr-kernel-"))
+    if len(str(folder)) + len("/k-99") > _SOCKET_PATH_MAX:  # a long TMPDIR: fall back to /tmp
+        shutil.rmtree(folder, ignore_errors=True)
+        folder = Path(tempfile.mkdtemp(prefix="rr-kernel-", dir="/tmp"))
+    return folder
+
+
 def _execute(info, profile, parameters, staging, out_dir, timeout, progress, cell_progress) -> RunResult:
     import papermill as pm
 
@@ -403,11 +431,12 @@ def _execute(info, profile, parameters, staging, out_dir, timeout, progress, cel
     status, error = "ok", None
     old_env = os.environ.get(RESULTS_ENV)
     os.environ[RESULTS_ENV] = str(results_path)
+    sockets = _socket_dir()
     try:
         pm.execute_notebook(
             str(info.path), str(executed), parameters=parameters, kernel_name=KERNEL_NAME,
             cwd=str(paths.PROJECT_ROOT), execution_timeout=timeout, progress_bar=cell_progress,
-            log_output=False, report_mode=False,
+            log_output=False, report_mode=False, **_kernel_options(sockets),
         )
         if not results_path.is_file():
             status, error = "failed", "the notebook finished without saving its results (call report.save() last)"
@@ -420,6 +449,7 @@ def _execute(info, profile, parameters, staging, out_dir, timeout, progress, cel
     except Exception as exc:  # kernel death, timeout, bad notebook: all are a failed run
         status, error = "failed", f"{type(exc).__name__}: {exc}"
     finally:
+        shutil.rmtree(sockets, ignore_errors=True)
         if old_env is None:
             os.environ.pop(RESULTS_ENV, None)
         else:
