@@ -190,3 +190,29 @@ def _values(tree):
             yield from _values(v)
     else:
         yield tree
+
+
+def test_installed_kernel_logs_only_critical_and_an_older_spec_is_updated(tmp_path, monkeypatch):
+    """Shutting a kernel down interrupts it first; at ERROR level a kernel finishing its last reply printed
+    'KeyboardInterrupt caught in kernel' after a good run. The spec now asks for CRITICAL only."""
+    import sys
+
+    spec_file = runner._kernel_spec_file()
+    argv = json.loads(spec_file.read_text())["argv"]
+    assert [a for a in argv if "log_level" in a] == [runner.KERNEL_LOG_ARG]
+
+    calls = []
+    monkeypatch.setattr(runner, "install_kernel", lambda: calls.append(1))
+    old = tmp_path / "prefix" / "share" / "jupyter" / "kernels" / runner.KERNEL_NAME / "kernel.json"
+    old.parent.mkdir(parents=True)
+    old.write_text(json.dumps({"argv": ["python", "-m", "ipykernel_launcher", "--IPKernelApp.log_level=ERROR"]}))
+    monkeypatch.setattr(runner, "_kernel_spec_file", lambda: old)
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / "elsewhere"))
+    runner.check_kernel()
+    assert calls == [], "a kernel installed outside this environment is not rewritten"
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / "prefix"))
+    runner.check_kernel()
+    assert calls == [1], "an older spec in this environment is updated"
+    monkeypatch.setattr(runner, "_kernel_spec_file", lambda: None)
+    with pytest.raises(runner.RunnerError, match="make setup"):
+        runner.check_kernel()

@@ -302,27 +302,45 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+#: The kernel's own log, on the terminal, only for CRITICAL. Shutting a kernel down always interrupts it
+#: first (jupyter_client), and a kernel still finishing its last reply then logs, at ERROR, "KeyboardInterrupt
+#: caught in kernel" after a run that went well. Errors in cells reach the run record through the notebook.
+KERNEL_LOG_ARG = "--IPKernelApp.log_level=CRITICAL"
+
+
+def _kernel_spec_file() -> Path | None:
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    folder = KernelSpecManager().find_kernel_specs().get(KERNEL_NAME)
+    return Path(folder) / "kernel.json" if folder else None
+
+
 def install_kernel() -> Path:
-    """Install the project's Jupyter kernel into this environment (quiet: kernel warnings off)."""
+    """Install the project's Jupyter kernel into this environment (quiet: kernel log off below CRITICAL)."""
     from ipykernel.kernelspec import install
 
     folder = Path(install(kernel_name=KERNEL_NAME, display_name="Python (rehabresearch)", prefix=sys.prefix))
     spec_file = folder / "kernel.json"
     spec = json.loads(spec_file.read_text())
-    if "--IPKernelApp.log_level=ERROR" not in spec["argv"]:
-        spec["argv"].append("--IPKernelApp.log_level=ERROR")
+    spec["argv"] = [a for a in spec["argv"] if not a.startswith("--IPKernelApp.log_level=")] + [KERNEL_LOG_ARG]
     write_json(spec_file, spec)
     return folder
 
 
 def check_kernel() -> None:
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    if KERNEL_NAME not in KernelSpecManager().find_kernel_specs():
+    """The project's kernel must be installed; one installed in this environment by an older version is updated."""
+    spec_file = _kernel_spec_file()
+    if spec_file is None:
         raise RunnerError(
             f"the Jupyter kernel {KERNEL_NAME!r} is not installed in this environment; run 'make setup' "
             f"(or: rehabresearch kernel)"
         )
+    try:
+        current = KERNEL_LOG_ARG in json.loads(spec_file.read_text()).get("argv", [])
+    except (OSError, ValueError):
+        current = True  # not ours to judge; the kernel start will say what is wrong
+    if not current and spec_file.resolve().is_relative_to(Path(sys.prefix).resolve()):
+        install_kernel()
 
 
 # -- execution ---------------------------------------------------------------------------
