@@ -29,7 +29,8 @@ from datetime import datetime, UTC
 from importlib import metadata
 from pathlib import Path
 from typing import Any
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import nbformat
 import yaml
@@ -415,28 +416,28 @@ def run_notebook(
 _SOCKET_PATH_MAX = 100
 
 
-def _kernel_options(socket_dir: Path) -> dict[str, Any]:
-    """How the runner's kernels talk: passed to papermill, which hands them to the notebook client.
+@contextmanager
+def kernel_options() -> Iterator[dict[str, Any]]:
+    """Keyword arguments for ``papermill.execute_notebook`` that make the kernel talk over Unix sockets.
 
-    * Unix sockets in ``socket_dir`` (a fresh private folder) instead of TCP ports. With TCP the client
-      picks five free ports, closes them and the kernel binds them later; any process that opens a port
-      in between (another report's kernel, a Dask cluster, any connection) makes the kernel die at start
-      with "Address already in use". A private folder has no such race, and nothing else can connect.
+    The sockets live in a fresh private folder (``rr-kernel-*`` in the temporary folder, short enough
+    for Unix socket paths), removed on the way out. With TCP the client picks five free ports, closes
+    them and the kernel binds them later; any process that opens a port in between (another report's
+    kernel, a Dask cluster, any connection) makes the kernel die at start with "Address already in
+    use". A private folder has no such race, and nothing else can connect.
     """
-    from traitlets.config import Config
-
-    return {"config": Config({"KernelManager": {"transport": "ipc", "ip": str(socket_dir / "k")}})}
-
-
-def _socket_dir() -> Path:
-    """A private folder for a kernel's sockets, with a path short enough for Unix sockets."""
     import tempfile
+
+    from traitlets.config import Config
 
     folder = Path(tempfile.mkdtemp(prefix="rr-kernel-"))
     if len(str(folder)) + len("/k-99") > _SOCKET_PATH_MAX:  # a long TMPDIR: fall back to /tmp
         shutil.rmtree(folder, ignore_errors=True)
         folder = Path(tempfile.mkdtemp(prefix="rr-kernel-", dir="/tmp"))
-    return folder
+    try:
+        yield {"config": Config({"KernelManager": {"transport": "ipc", "ip": str(folder / "k")}})}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _execute(info, profile, parameters, staging, out_dir, timeout, progress, cell_progress) -> RunResult:
@@ -449,13 +450,13 @@ def _execute(info, profile, parameters, staging, out_dir, timeout, progress, cel
     status, error = "ok", None
     old_env = os.environ.get(RESULTS_ENV)
     os.environ[RESULTS_ENV] = str(results_path)
-    sockets = _socket_dir()
     try:
-        pm.execute_notebook(
-            str(info.path), str(executed), parameters=parameters, kernel_name=KERNEL_NAME,
-            cwd=str(paths.PROJECT_ROOT), execution_timeout=timeout, progress_bar=cell_progress,
-            log_output=False, report_mode=False, **_kernel_options(sockets),
-        )
+        with kernel_options() as kernel:
+            pm.execute_notebook(
+                str(info.path), str(executed), parameters=parameters, kernel_name=KERNEL_NAME,
+                cwd=str(paths.PROJECT_ROOT), execution_timeout=timeout, progress_bar=cell_progress,
+                log_output=False, report_mode=False, **kernel,
+            )
         if not results_path.is_file():
             status, error = "failed", "the notebook finished without saving its results (call report.save() last)"
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the cell's tasks are abandoned; asyncio must not print them
@@ -467,7 +468,6 @@ def _execute(info, profile, parameters, staging, out_dir, timeout, progress, cel
     except Exception as exc:  # kernel death, timeout, bad notebook: all are a failed run
         status, error = "failed", f"{type(exc).__name__}: {exc}"
     finally:
-        shutil.rmtree(sockets, ignore_errors=True)
         if old_env is None:
             os.environ.pop(RESULTS_ENV, None)
         else:
