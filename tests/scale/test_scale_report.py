@@ -52,16 +52,3 @@ def test_contract_points_average_monte_carlo_across_seeds_only():
     assert worst["surplus"] <= best["surplus"]
     with pytest.raises(KeyError, match="no contract"):
         contracts_summary.worst_and_best(table, "absent")
-
-
-def test_a_sweep_csv_reads_back_as_its_parquet(tmp_path):
-    """The CSV beside the Parquet goes through the project's one CSV reader and comes back with its types."""
-    import numpy as np
-    import pandas as pd
-
-    from rehabresearch.sweeps import output
-
-    frame = pd.DataFrame({"policy": ["flat", "tiered", 'a, quoted "name"'], "n_people": [1000, 2000, 3000],
-                          "rate": [0.25, np.nan, 1e-9], "seeded": [True, False, True]})
-    parquet, csv = output.write(frame, tmp_path / "r.parquet", tmp_path / "r.csv")
-    pd.testing.assert_frame_equal(output.read(csv), output.read(parquet))

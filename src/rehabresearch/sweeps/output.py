@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..io import atomic_path, read_csv, write_csv
+from ..io import atomic_path, write_csv
 
 
 def combine(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
@@ -31,19 +31,5 @@ def read(path: str | Path) -> pd.DataFrame:
     if not path.is_file():
         raise FileNotFoundError(f"no sweep results at {path}; run `rehabresearch sweep contact SPEC.yaml` first")
     if path.suffix == ".csv":
-        return _typed(read_csv(path, blank_as_missing=True))
+        return pd.read_csv(path)
     return pd.read_parquet(path)
-
-
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text columns read from a sweep CSV back to numbers (and True/False) where every value is one."""
-    out = {}
-    for name, col in frame.items():
-        if col.dropna().isin(["True", "False"]).all() and col.notna().all() and len(col):
-            out[name] = col.eq("True")
-            continue
-        try:
-            out[name] = pd.to_numeric(col)
-        except (ValueError, TypeError):
-            out[name] = col
-    return pd.DataFrame(out, index=frame.index)
