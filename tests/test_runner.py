@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -152,3 +153,66 @@ def test_index_lists_a_notebook_whose_external_data_is_absent(project, monkeypat
     index = (project / "reports" / "index.html").read_text()
     assert "data absent" in index and "rehabresearch data fetch compas_two_year" in index
     assert catalog.status(catalog.get("compas_two_year")).startswith("absent")
+
+
+TRANSPORT = """
+import json, os
+from ipykernel.kernelapp import IPKernelApp
+from rehabresearch.reporting import Report
+app = IPKernelApp.instance()
+report = Report("transport", threshold=disclosure_threshold)
+report.result("transport", app.transport, label="kernel transport")
+report.result("socket_folder", os.path.dirname(app.ip), label="kernel socket folder")
+report.save()
+"""
+
+
+def test_kernels_use_private_unix_sockets_not_tcp_ports(project):
+    """A TCP port chosen by the client can be taken by another process before the kernel binds it
+    (the kernel then dies at start); the runner's kernels use Unix sockets in a private folder."""
+    nbformat.write(_notebook(TRANSPORT), paths.NOTEBOOKS_DIR / "transport.ipynb")
+    result = runner.run_notebook(runner.find("transport"), "published", progress=lambda *_: None)
+    assert result.status == "ok", result.error
+    numbers = json.loads((result.out_dir / "results.json").read_text())
+    flat = json.dumps(numbers)
+    assert '"ipc"' in flat, flat
+    folder = next(v for v in _values(numbers) if isinstance(v, str) and "rr-kernel-" in v)
+    assert not Path(folder).exists(), "the socket folder is removed after the run"
+    assert len(folder) + len("/k-99") <= runner._SOCKET_PATH_MAX
+
+
+def _values(tree):
+    if isinstance(tree, dict):
+        for v in tree.values():
+            yield from _values(v)
+    elif isinstance(tree, list):
+        for v in tree:
+            yield from _values(v)
+    else:
+        yield tree
+
+
+def test_installed_kernel_logs_only_critical_and_an_older_spec_is_updated(tmp_path, monkeypatch):
+    """Shutting a kernel down interrupts it first; at ERROR level a kernel finishing its last reply printed
+    'KeyboardInterrupt caught in kernel' after a good run. The spec now asks for CRITICAL only."""
+    import sys
+
+    spec_file = runner._kernel_spec_file()
+    argv = json.loads(spec_file.read_text())["argv"]
+    assert [a for a in argv if "log_level" in a] == [runner.KERNEL_LOG_ARG]
+
+    calls = []
+    monkeypatch.setattr(runner, "install_kernel", lambda: calls.append(1))
+    old = tmp_path / "prefix" / "share" / "jupyter" / "kernels" / runner.KERNEL_NAME / "kernel.json"
+    old.parent.mkdir(parents=True)
+    old.write_text(json.dumps({"argv": ["python", "-m", "ipykernel_launcher", "--IPKernelApp.log_level=ERROR"]}))
+    monkeypatch.setattr(runner, "_kernel_spec_file", lambda: old)
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / "elsewhere"))
+    runner.check_kernel()
+    assert calls == [], "a kernel installed outside this environment is not rewritten"
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / "prefix"))
+    runner.check_kernel()
+    assert calls == [1], "an older spec in this environment is updated"
+    monkeypatch.setattr(runner, "_kernel_spec_file", lambda: None)
+    with pytest.raises(runner.RunnerError, match="make setup"):
+        runner.check_kernel()

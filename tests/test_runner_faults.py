@@ -326,3 +326,64 @@ def test_a_present_file_failing_its_checksum_fails_only_its_report(project, monk
     assert [r.status for r in results] == ["failed", "ok"]
     assert f"fetch it again with: rehabresearch data fetch {name} --force" in results[0].error
     assert not (paths.REPORTS_DIR / "a_needs_data").exists(), "no failure page replaces anything for an input fault"
+
+
+_ABANDONED_CELL = """
+import asyncio, os, signal, sys
+from jupyter_core.utils import run_sync
+from nbclient.exceptions import DeadKernelError
+from rehabresearch import jobs
+
+async def cell():  # a cell's task: the kernel it waits on dies after the interrupt
+    asyncio.get_running_loop().call_later(0.05, os.kill, os.getpid(), signal.SIGTERM)
+    await asyncio.sleep(0.3)
+    raise DeadKernelError("Kernel died")
+
+async def cleanup():  # the kernel clean-up that runs the loop again after the interrupt
+    await asyncio.sleep(0.6)
+
+def on_term(signum, frame):
+    raise jobs.Terminated()
+
+signal.signal(signal.SIGTERM, on_term)
+try:
+    run_sync(cell)()
+except KeyboardInterrupt:
+    run_sync(cleanup)()
+    if sys.argv[1] == "quiet":
+        jobs.quiet_abandoned_tasks()
+print("interrupted", flush=True)
+"""
+
+
+@pytest.mark.parametrize("quiet", [True, False])
+def test_a_cell_abandoned_by_an_interrupt_prints_no_traceback_at_exit(quiet):
+    """The order that made SIGTERM print ``DeadKernelError`` tracebacks: the interrupt leaves the cell's
+    task pending, the clean-up runs the loop on, the task ends with an error no one reads, and asyncio
+    reports it when the task is collected at exit. Without the fix the traceback shows (the control)."""
+    done = subprocess.run([sys.executable, "-c", _ABANDONED_CELL, "quiet" if quiet else "plain"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.stdout == "interrupted\n", done.stderr
+    if quiet:
+        assert done.stderr == ""
+    else:
+        assert "Task exception was never retrieved" in done.stderr and "DeadKernelError" in done.stderr
+
+
+def test_quieting_abandoned_tasks_passes_other_loop_errors_on():
+    import asyncio
+
+    loop = asyncio.new_event_loop()
+    seen = []
+    loop.set_exception_handler(lambda loop, context: seen.append(context["message"]))
+    try:
+        asyncio.set_event_loop(loop)
+        jobs.quiet_abandoned_tasks()
+        jobs.quiet_abandoned_tasks()  # a second interrupt does not wrap the handler twice
+        loop.call_exception_handler({"message": "Task exception was never retrieved"})
+        loop.call_exception_handler({"message": "Task was destroyed but it is pending!"})
+        loop.call_exception_handler({"message": "Unclosed socket"})
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+    assert seen == ["Unclosed socket"]

@@ -79,6 +79,46 @@ def _stop_quietly() -> None:
     logging.disable(logging.CRITICAL)
 
 
+#: What asyncio says, when a task or future it is collecting was never awaited to the end.
+_ABANDONED = ("Task exception was never retrieved", "Future exception was never retrieved",
+              "Task was destroyed but it is pending")
+
+
+def quiet_abandoned_tasks() -> None:
+    """After an interrupt: let this thread's event loop drop its reports about abandoned tasks.
+
+    The notebook client runs each cell as asyncio tasks on this thread's event loop. An interrupt
+    leaves them unfinished; cleaning the kernel up runs the loop again, so they may end later with
+    ``DeadKernelError`` that no one will read, and asyncio prints that traceback whenever the task
+    is garbage-collected, often at interpreter exit after library logging is back on. The loop's
+    exception handler sees those reports whenever they come, so it is the handler that drops them;
+    any other report still goes to the handler that was there before.
+    """
+    import asyncio
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:  # no loop in this thread: nothing was left on one
+        return
+    previous = loop.get_exception_handler()
+    if getattr(previous, "quiet_abandoned", False):
+        return
+
+    def handler(loop, context):
+        if str(context.get("message", "")).startswith(_ABANDONED):
+            return
+        if previous is not None:
+            previous(loop, context)
+        else:
+            loop.default_exception_handler(context)
+
+    handler.quiet_abandoned = True
+    loop.set_exception_handler(handler)
+
+
 def raise_terminated(signum, frame) -> None:
     _stop_quietly()
     raise Terminated()

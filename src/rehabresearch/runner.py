@@ -29,7 +29,8 @@ from datetime import datetime, UTC
 from importlib import metadata
 from pathlib import Path
 from typing import Any
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import nbformat
 import yaml
@@ -303,27 +304,45 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+#: The kernel's own log, on the terminal, only for CRITICAL. Shutting a kernel down always interrupts it
+#: first (jupyter_client), and a kernel still finishing its last reply then logs, at ERROR, "KeyboardInterrupt
+#: caught in kernel" after a run that went well. Errors in cells reach the run record through the notebook.
+KERNEL_LOG_ARG = "--IPKernelApp.log_level=CRITICAL"
+
+
+def _kernel_spec_file() -> Path | None:
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    folder = KernelSpecManager().find_kernel_specs().get(KERNEL_NAME)
+    return Path(folder) / "kernel.json" if folder else None
+
+
 def install_kernel() -> Path:
-    """Install the project's Jupyter kernel into this environment (quiet: kernel warnings off)."""
+    """Install the project's Jupyter kernel into this environment (quiet: kernel log off below CRITICAL)."""
     from ipykernel.kernelspec import install
 
     folder = Path(install(kernel_name=KERNEL_NAME, display_name="Python (rehabresearch)", prefix=sys.prefix))
     spec_file = folder / "kernel.json"
     spec = json.loads(spec_file.read_text())
-    if "--IPKernelApp.log_level=ERROR" not in spec["argv"]:
-        spec["argv"].append("--IPKernelApp.log_level=ERROR")
+    spec["argv"] = [a for a in spec["argv"] if not a.startswith("--IPKernelApp.log_level=")] + [KERNEL_LOG_ARG]
     write_json(spec_file, spec)
     return folder
 
 
 def check_kernel() -> None:
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    if KERNEL_NAME not in KernelSpecManager().find_kernel_specs():
+    """The project's kernel must be installed; one installed in this environment by an older version is updated."""
+    spec_file = _kernel_spec_file()
+    if spec_file is None:
         raise RunnerError(
             f"the Jupyter kernel {KERNEL_NAME!r} is not installed in this environment; run 'make setup' "
             f"(or: rehabresearch kernel)"
         )
+    try:
+        current = KERNEL_LOG_ARG in json.loads(spec_file.read_text()).get("argv", [])
+    except (OSError, ValueError):
+        current = True  # not ours to judge; the kernel start will say what is wrong
+    if not current and spec_file.resolve().is_relative_to(Path(sys.prefix).resolve()):
+        install_kernel()
 
 
 # -- execution ---------------------------------------------------------------------------
@@ -394,6 +413,34 @@ def run_notebook(
             shutil.rmtree(staging, ignore_errors=True)
 
 
+#: Longest Unix socket path Linux accepts is 107 bytes; the kernel's sockets are ``<folder>/k-<n>``.
+_SOCKET_PATH_MAX = 100
+
+
+@contextmanager
+def kernel_options() -> Iterator[dict[str, Any]]:
+    """Keyword arguments for ``papermill.execute_notebook`` that make the kernel talk over Unix sockets.
+
+    The sockets live in a fresh private folder (``rr-kernel-*`` in the temporary folder, short enough
+    for Unix socket paths), removed on the way out. With TCP the client picks five free ports, closes
+    them and the kernel binds them later; any process that opens a port in between (another report's
+    kernel, a Dask cluster, any connection) makes the kernel die at start with "Address already in
+    use". A private folder has no such race, and nothing else can connect.
+    """
+    import tempfile
+
+    from traitlets.config import Config
+
+    folder = Path(tempfile.mkdtemp(prefix="rr-kernel-"))
+    if len(str(folder)) + len("/k-99") > _SOCKET_PATH_MAX:  # a long TMPDIR: fall back to /tmp
+        shutil.rmtree(folder, ignore_errors=True)
+        folder = Path(tempfile.mkdtemp(prefix="rr-kernel-", dir="/tmp"))
+    try:
+        yield {"config": Config({"KernelManager": {"transport": "ipc", "ip": str(folder / "k")}})}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _execute(info, profile, parameters, staging, out_dir, timeout, progress, cell_progress) -> RunResult:
     import papermill as pm
 
@@ -405,13 +452,17 @@ def _execute(info, profile, parameters, staging, out_dir, timeout, progress, cel
     old_env = os.environ.get(RESULTS_ENV)
     os.environ[RESULTS_ENV] = str(results_path)
     try:
-        pm.execute_notebook(
-            str(info.path), str(executed), parameters=parameters, kernel_name=KERNEL_NAME,
-            cwd=str(paths.PROJECT_ROOT), execution_timeout=timeout, progress_bar=cell_progress,
-            log_output=False, report_mode=False,
-        )
+        with kernel_options() as kernel:
+            pm.execute_notebook(
+                str(info.path), str(executed), parameters=parameters, kernel_name=KERNEL_NAME,
+                cwd=str(paths.PROJECT_ROOT), execution_timeout=timeout, progress_bar=cell_progress,
+                log_output=False, report_mode=False, **kernel,
+            )
         if not results_path.is_file():
             status, error = "failed", "the notebook finished without saving its results (call report.save() last)"
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the cell's tasks are abandoned; asyncio must not print them
+        _jobs.quiet_abandoned_tasks()
+        raise
     except pm.PapermillExecutionError as exc:
         status = "failed"
         error = f"cell {exc.cell_index} (execution count {exc.exec_count}) raised {exc.ename}: {exc.evalue}"

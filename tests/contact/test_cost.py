@@ -76,13 +76,19 @@ def test_cli_refuses_five_million_people_up_front_and_allows_an_override(monkeyp
 
 
 def test_estimate_is_not_far_below_a_timed_run():
-    """A loose check of the time constant (shared machines are noisy): a real run may not take 5x the estimate."""
+    """A loose check of the time constant: a real run may not take 5x the estimate.
+
+    Timed in CPU seconds of this process: the constant was measured on an idle machine, where wall
+    and CPU time agree, and on a shared machine (CI's two cores, the other test worker) wall time
+    also counts the time other processes held the CPU, which failed this check at 1.1-1.5 s for a
+    run of 0.12 s of CPU. The simulation is single-threaded numpy, so CPU time is not inflated by
+    BLAS threads."""
     import time
 
     n, weeks = 100_000, 26
     chosen = [policies.load_policy("flat_monthly")]
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     microsim.simulate(microsim.synthetic_cohort(n, np.random.default_rng(1)), chosen[0], np.random.default_rng(2),
                       microsim.SimParams(weeks=weeks))
-    took = time.perf_counter() - t0
+    took = time.process_time() - t0
     assert took < 5 * cost.estimate_simulation(n, weeks, 1).seconds + 0.5

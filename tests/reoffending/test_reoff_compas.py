@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from rehabresearch import catalog, paths
+from rehabresearch import catalog, paths, runner
 from rehabresearch.reoffending import adjusted, compas
 
 # Larson, Mattu, Kirchner and Angwin (2016), "How we analyzed the COMPAS recidivism algorithm", ProPublica:
@@ -78,8 +78,10 @@ def test_rendered_notebook_shows_no_identifier(compas_raw, tmp_path):
     values = {v for col in ids.columns for v in ids[col].dropna().unique() if len(str(v)) >= 6}
     assert len(values) > 7000  # names and dates of birth at least
     out = tmp_path / "compas_cohorts.ipynb"
-    papermill.execute_notebook(str(paths.NOTEBOOKS_DIR / "compas_cohorts.ipynb"), str(out), kernel_name="rehabresearch",
-                               cwd=str(paths.PROJECT_ROOT), progress_bar=False)
+    with runner.kernel_options() as kernel:  # Unix sockets: no TCP port to lose to a concurrent test
+        papermill.execute_notebook(str(paths.NOTEBOOKS_DIR / "compas_cohorts.ipynb"), str(out),
+                                   kernel_name="rehabresearch", cwd=str(paths.PROJECT_ROOT), progress_bar=False,
+                                   **kernel)
     nb = json.loads(out.read_text())
     texts = []
     for cell in nb["cells"]:
