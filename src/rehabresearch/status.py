@@ -42,6 +42,8 @@ REPORT_STATUS: dict[str, str] = {
     "matched_comparison": "synthetic",
     "contact_tiers": "illustrative",
     "contract_sensitivity": "illustrative",
+    "contact_sweep": "illustrative",
+    "contract_sweep": "illustrative",
 }
 
 #: The synthetic dataset the matched comparison uses unless the user passes a data file.

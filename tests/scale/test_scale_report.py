@@ -62,3 +62,15 @@ def test_measures_such_as_the_unsupervised_count_are_not_taken_for_swept_setting
     frame = read_results(out / "contact_quick.parquet")
     with_measure = frame.assign(unsupervised=[i % 3 for i in range(len(frame))])
     assert summary.rates(with_measure).equals(summary.rates(frame.assign(unsupervised=0)))
+
+
+def test_deficit_points_count_the_grid_points_below_zero():
+    import pandas as pd
+
+    from rehabresearch.sweeps import contracts_summary
+
+    table = pd.DataFrame({"contract": ["a", "a", "a", "b"], "surplus": [-1.0, 0.0, 5.0, -2.0]})
+    assert contracts_summary.deficit_points(table, "a") == (1, 3)  # a surplus of exactly zero is not a deficit
+    assert contracts_summary.deficit_points(table, "b") == (1, 1)
+    with pytest.raises(KeyError):
+        contracts_summary.deficit_points(table, "c")

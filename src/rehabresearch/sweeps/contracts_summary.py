@@ -68,3 +68,11 @@ def worst_and_best(table: pd.DataFrame, contract: str, value: str = "surplus") -
     if part.empty:
         raise KeyError(f"no contract {contract!r} in the sweep")
     return part.loc[part[value].idxmin()], part.loc[part[value].idxmax()]
+
+
+def deficit_points(table: pd.DataFrame, contract: str) -> tuple[int, int]:
+    """How many grid points of ``contract`` end the contract in deficit (surplus below zero), and how many there are."""
+    part = table[table["contract"] == contract]
+    if part.empty:
+        raise KeyError(f"no contract {contract!r} in the sweep")
+    return int((part["surplus"] < 0).sum()), len(part)
