@@ -12,11 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from .. import paths
 from ..contracts.model import INPUTS
-from .output import read
-from .run import run_sweep
-from .spec import load_spec
+from .results import load as results_of_sweep
 
 DETERMINISTIC = ("surplus", "income", "cost", "peak_reserve", "redundancies", "hires")
 RISK = ("probability_of_deficit", "reserve_needed", "surplus_p05", "surplus_p50", "surplus_p95")
@@ -24,22 +21,7 @@ RISK = ("probability_of_deficit", "reserve_needed", "surplus_p05", "surplus_p50"
 
 def load_contracts(results: str | Path | None, spec: str | Path | None = None, scheduler: Any = None) -> pd.DataFrame:
     """A contract sweep's tidy results: read from ``results`` if given, else run ``spec`` now (nothing written)."""
-    if results:
-        path = Path(results)
-        frame = read(path if path.is_absolute() else paths.PROJECT_ROOT / path)
-    elif spec:
-        path = Path(spec)
-        outcome = run_sweep(load_spec(path if path.is_absolute() else paths.PROJECT_ROOT / path, kind="contracts"),
-                            scheduler, write=False)
-        if not outcome.ok:
-            raise RuntimeError("; ".join(str(f) for f in outcome.failures))
-        frame = outcome.frame
-    else:
-        raise ValueError("give the results of a contract sweep, or a sweep specification to run")
-    missing = [c for c in ("contract", "title", "mechanism", *DETERMINISTIC) if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{results or spec}: not the results of a contract sweep (no column(s) {missing})")
-    return frame
+    return results_of_sweep('contracts', results, spec, scheduler, ("contract", "title", "mechanism", *DETERMINISTIC))
 
 
 def swept_inputs(frame: pd.DataFrame) -> list[str]:

@@ -12,11 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from .. import paths
 from ..contact import microsim
-from .output import read
-from .run import run_sweep
-from .spec import load_spec
+from .results import load as results_of_sweep
 
 #: Outcomes the report summarises, per 100 people starting supervision.
 OUTCOMES = ("attended", "face_to_face", "officer_hours", "breaches", "recalls")
@@ -26,22 +23,7 @@ _NEEDED = ("policy", "compliance_multiplier", "seed", "starts", *OUTCOMES)
 def load_contact(results: str | Path | None, spec: str | Path | None = None, scheduler: Any = None) -> pd.DataFrame:
     """A contact sweep's tidy results: read from ``results`` (Parquet or CSV) if given, else run ``spec`` now
     (in memory, nothing written; ``scheduler`` as for :func:`rehabresearch.scale.run_tasks`)."""
-    if results:
-        path = Path(results)
-        frame = read(path if path.is_absolute() else paths.PROJECT_ROOT / path)
-    elif spec:
-        path = Path(spec)
-        outcome = run_sweep(load_spec(path if path.is_absolute() else paths.PROJECT_ROOT / path, kind="contact"),
-                            scheduler, write=False)
-        if not outcome.ok:
-            raise RuntimeError("; ".join(str(f) for f in outcome.failures))
-        frame = outcome.frame
-    else:
-        raise ValueError("give the results of a contact sweep, or a sweep specification to run")
-    missing = [c for c in _NEEDED if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{results or spec}: not the results of a contact sweep (no column(s) {missing})")
-    return frame
+    return results_of_sweep('contact', results, spec, scheduler, _NEEDED)
 
 
 def design(frame: pd.DataFrame) -> dict[str, Any]:
