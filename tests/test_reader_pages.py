@@ -30,7 +30,6 @@ REPORTS = sorted(status.REPORT_STATUS)
 
 #: report -> internal strings its page still shows (fixed in the notebooks and domain modules, then removed here).
 KNOWN_LEAKS: dict[str, set[str]] = {
-    "compas_cohorts": {"two_year_recid"},
 }
 
 #: report -> figure house-rule problems still present (bars on log axes, colours without a legend).
