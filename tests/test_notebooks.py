@@ -49,28 +49,22 @@ def test_notebook_is_committed_clean_and_well_formed(name):
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_runs_in_quick_profile(name, tmp_path, monkeypatch, external_dataset):
-    info = runner.find(name)
-    for dataset in info.external:
-        external_dataset(dataset)  # from the mirror, or skip
-    monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path)
-    result = runner.run_notebook(info, "quick", progress=lambda *_: None)
-    assert result.status == "ok", result.error
-    results = json.loads((tmp_path / name / "results.json").read_text())
+def test_notebook_runs_in_quick_profile(name, quick_reports):
+    folder, page = quick_reports.page(name)
+    results = json.loads((folder / "results.json").read_text())
     assert results["results"], f"{name} saved no headline numbers"
-    page = (tmp_path / name / "index.html").read_text()
     assert not re.search(r"""(src|href)=["']https?://""", page), f"{name}: page loads something from the network"
     assert "Traceback" not in page, f"{name}: a traceback reached the rendered page"
 
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("name", ["contact_tiers", "contract_sensitivity", "matched_comparison"])
-def test_seeded_reports_reproduce_their_numbers(name, tmp_path, monkeypatch):
-    """Two runs of a report that draws random numbers give byte-identical results.json."""
-    outputs = []
-    for attempt in ("first", "second"):
-        monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path / attempt)
-        result = runner.run_notebook(runner.find(name), "quick", progress=lambda *_: None)
-        assert result.status == "ok", result.error
-        outputs.append((tmp_path / attempt / name / "results.json").read_text())
-    assert outputs[0] == outputs[1]
+def test_seeded_reports_reproduce_their_numbers(name, tmp_path, monkeypatch, quick_reports):
+    """Two runs of a report that draws random numbers give byte-identical results.json (the first is the
+    session's shared quick run, the second a fresh one)."""
+    folder, _ = quick_reports.page(name)
+    first = (folder / "results.json").read_text()
+    monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path)
+    result = runner.run_notebook(runner.find(name), "quick", progress=lambda *_: None)
+    assert result.status == "ok", result.error
+    assert first == (tmp_path / name / "results.json").read_text()

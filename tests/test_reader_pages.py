@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from rehabresearch import internals, page, paths, runner, status
+from rehabresearch import internals, page, status
 
 pytestmark = pytest.mark.notebook
 
@@ -42,35 +42,14 @@ KNOWN_TEXT_PROBLEMS: dict[str, list[str]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory, external_dataset):
-    """Every report run once in its quick profile (a report whose data cannot be had is left out)."""
-    out = tmp_path_factory.mktemp("pages")
-    original = paths.REPORTS_DIR
-    paths.REPORTS_DIR = out
-    done = {}
-    try:
-        for name in REPORTS:
-            info = runner.find(name)
-            try:
-                for dataset in info.external:
-                    external_dataset(dataset)
-            except pytest.skip.Exception:
-                continue
-            result = runner.run_notebook(info, "quick", progress=lambda *_: None)
-            done[name] = result
-        runner.build_index()
-    finally:
-        paths.REPORTS_DIR = original
-    return out, done
+@pytest.fixture
+def rendered(quick_reports):
+    """Every report's quick page, rendered once for the session (see ``QuickReports`` in conftest)."""
+    return quick_reports
 
 
 def _page(rendered, name) -> tuple[Path, str]:
-    out, done = rendered
-    if name not in done:
-        pytest.skip(f"{name}: its external data could not be had")
-    assert done[name].status == "ok", done[name].error
-    return out / name, (out / name / "index.html").read_text(encoding="utf-8")
+    return rendered.page(name)
 
 
 @pytest.mark.parametrize("name", REPORTS)
@@ -110,10 +89,10 @@ def test_page_structure(rendered, name):
 
 
 def test_index_lists_status_and_first_finding(rendered):
-    out, done = rendered
-    html = (out / "index.html").read_text(encoding="utf-8")
+    html = rendered.index(REPORTS)
+    out = rendered.folder
     assert "+00:00" not in html and "Data used: none" not in html
-    for name in done:
+    for name in [n for n in REPORTS if n in rendered.results]:
         results = json.loads((out / name / "results.json").read_text())
         assert escape(results["key_findings"][0])[:60] in html, f"{name}: first key finding missing"
         assert f">{status.label(results['status'])}</span>" in html
